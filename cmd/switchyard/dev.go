@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/switchyard/switchyard/config"
+	"github.com/switchyard/switchyard/internal/devserver"
+	"github.com/switchyard/switchyard/workflows"
+)
+
+// Dev defaults, used only for what the environment leaves unset.
+const (
+	devStripeSecret = "whsec_switchyard_dev_secret"
+	devGitHubSecret = "switchyard-dev-secret"
+	devStripeKey    = "sk_test_123"
+	devHTTPAddr     = "127.0.0.1:8080"
+	devTemporalPort = 7233
+	devUIPort       = 8233
+	devStripeMock   = 12111
+)
+
+// runDev runs the whole stack in one process: the Temporal dev server (SQLite
+// under SWITCHYARD_DATA_DIR, WAL journal), stripe-mock when no Stripe key is
+// set, the worker and the ingress. Ctrl-C stops them in reverse order.
+func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if _, set := os.LookupEnv("SWITCHYARD_HTTP_ADDR"); !set {
+		cfg.HTTPAddr = devHTTPAddr
+	}
+	if len(cfg.StripeWebhookSecrets) == 0 {
+		cfg.StripeWebhookSecrets = []string{devStripeSecret}
+	}
+	if len(cfg.GitHubWebhookSecrets) == 0 {
+		cfg.GitHubWebhookSecrets = []string{devGitHubSecret}
+	}
+
+	srv, err := devserver.Start(ctx, devserver.Options{
+		Path:             cfg.TemporalCLI,
+		DBFile:           filepath.Join(cfg.DataDir, "temporal.db"),
+		Pragmas:          []string{"journal_mode=wal"},
+		Port:             devTemporalPort,
+		UIPort:           devUIPort,
+		SearchAttributes: workflows.SearchAttributeNames,
+		Stdout:           os.Stderr,
+		Stderr:           os.Stderr,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		log.Info("stopping temporal dev server")
+		_ = srv.Stop()
+	}()
+
+	if cfg.StripeAPIKey == "" {
+		stop, err := startStripeMock(ctx, cfg.StripeMock)
+		if err != nil {
+			log.Warn("stripe-mock not started; the Stripe integration stays disabled", "error", err)
+		} else {
+			defer stop()
+			cfg.StripeAPIKey, cfg.StripeAPIBase = devStripeKey, fmt.Sprintf("http://127.0.0.1:%d", devStripeMock)
+		}
+	}
+
+	opts, err := clientOptions(log)
+	if err != nil {
+		return err
+	}
+	opts.HostPort, opts.Namespace = srv.Address, "default"
+	c, err := client.Dial(opts)
+	if err != nil {
+		return fmt.Errorf("connect to the dev server: %w", err)
+	}
+	defer c.Close()
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	printBanner(cfg, srv, ln.Addr().String())
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return serveWorker(gctx, cfg, c, log) })
+	g.Go(func() error { return serveIngress(gctx, ln, cfg, c, log) })
+	g.Go(func() error {
+		select {
+		case <-srv.Exited():
+			return errors.New("temporal dev server exited")
+		case <-gctx.Done():
+			return nil
+		}
+	})
+	return g.Wait()
+}
+
+func printBanner(cfg config.Config, srv *devserver.Server, addr string) {
+	fmt.Printf(`
+Switchyard dev stack is up.
+
+  Webhooks   http://%[1]s/v1/webhooks/stripe
+             http://%[1]s/v1/webhooks/github
+  Health     http://%[1]s/healthz   http://%[1]s/readyz   http://%[1]s/metrics
+  Temporal   %[2]s (gRPC)   UI %[3]s
+  Stripe API %[4]s
+
+  Dev webhook secrets (override with the environment):
+    STRIPE_WEBHOOK_SECRET=%[5]s
+    GITHUB_WEBHOOK_SECRET=%[6]s
+
+  Data: %[7]s   Ctrl-C stops everything.
+
+`, addr, srv.Address, srv.UIURL, cfg.StripeAPIBase, strings.Join(cfg.StripeWebhookSecrets, ","),
+		strings.Join(cfg.GitHubWebhookSecrets, ","), cfg.DataDir)
+}
+
+// startStripeMock runs Stripe's official mock server so the Stripe activities
+// have an API to call without a real key.
+func startStripeMock(ctx context.Context, path string) (stop func(), err error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("stripe-mock not found at %q: %w", path, err)
+	}
+	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", devStripeMock))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start stripe-mock: %w", err)
+	}
+	stop = func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }
+	url := fmt.Sprintf("http://127.0.0.1:%d/v1/charges", devStripeMock)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return stop, nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	stop()
+	return nil, errors.New("stripe-mock did not answer within 20s")
+}

@@ -1,0 +1,82 @@
+// Command switchyard turns verified webhooks into durable Temporal workflows.
+//
+//	switchyard ingress   serve webhooks (HTTP only)
+//	switchyard worker    run the Temporal worker (workflows and activities)
+//	switchyard dev       the whole stack on one machine: Temporal dev server, worker, ingress
+//
+// Settings come from the environment; see config.Config and the README.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/envconfig"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/switchyard/switchyard/config"
+)
+
+const usage = `usage: switchyard <command>
+
+commands:
+  ingress   serve webhooks on SWITCHYARD_HTTP_ADDR
+  worker    run the Temporal worker
+  dev       run Temporal, the worker and the ingress together on this machine
+
+Settings are environment variables; see the README.`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "switchyard:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log := newLogger(cfg.LogLevel)
+	switch args[0] {
+	case "ingress":
+		return runIngress(ctx, cfg, log)
+	case "worker":
+		return runWorker(ctx, cfg, log)
+	case "dev":
+		return runDev(ctx, cfg, log)
+	case "help", "-h", "--help":
+		fmt.Println(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// clientOptions follows Temporal's environment configuration (TEMPORAL_ADDRESS,
+// TEMPORAL_NAMESPACE, profiles, TLS, API key).
+func clientOptions(log *slog.Logger) (client.Options, error) {
+	opts, err := envconfig.LoadDefaultClientOptions()
+	if err != nil {
+		return client.Options{}, fmt.Errorf("temporal client configuration: %w", err)
+	}
+	opts.Logger = sdklog.NewStructuredLogger(log)
+	return opts, nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/switchyard/switchyard/config"
+	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/worker"
+	"github.com/switchyard/switchyard/workflows"
+)
+
+// shutdownGrace is how long in-flight requests get after SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func runIngress(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := cfg.RequireWebhookSecrets(); err != nil {
+		return err
+	}
+	opts, err := clientOptions(log)
+	if err != nil {
+		return err
+	}
+	// Lazy: the ingress starts (and answers 503) while Temporal is down.
+	c, err := client.NewLazyClient(opts)
+	if err != nil {
+		return fmt.Errorf("temporal client: %w", err)
+	}
+	defer c.Close()
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	return serveIngress(ctx, ln, cfg, c, log)
+}
+
+// serveIngress serves until ctx ends, then lets in-flight requests finish.
+func serveIngress(ctx context.Context, ln net.Listener, cfg config.Config, c client.Client, log *slog.Logger) error {
+	eps, err := ingress.EndpointsFromConfig(cfg)
+	if err != nil {
+		return err
+	}
+	h, err := ingress.NewHandler(ingress.Deps{
+		Endpoints: eps, Routes: workflows.DefaultRoutes(), Starter: ingress.TemporalStarter{Client: c},
+		StartTimeout: cfg.StartTimeout, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("ingress listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("ingress: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("ingress shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("ingress shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	opts, err := clientOptions(log)
+	if err != nil {
+		return err
+	}
+	c, err := client.Dial(opts)
+	if err != nil {
+		return fmt.Errorf("connect to temporal: %w", err)
+	}
+	defer c.Close()
+	return serveWorker(ctx, cfg, c, log)
+}
+
+// serveWorker runs the worker until ctx ends; Stop waits for running activities.
+func serveWorker(ctx context.Context, cfg config.Config, c client.Client, log *slog.Logger) error {
+	acts, err := worker.NewActivities(cfg, log)
+	if err != nil {
+		return err
+	}
+	w := worker.New(c, acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	log.Info("worker started", "task_queue", workflows.TaskQueue)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
