@@ -1,8 +1,26 @@
 package ingress
 
 import (
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+
 	"github.com/switchyard/switchyard/config"
+	"github.com/switchyard/switchyard/workflows"
 )
+
+// FromConfig is the ingress as `switchyard ingress` serves it: the built-in
+// sources and routes from cfg, starting workflows through st.
+func FromConfig(cfg config.Config, st Starter, log *slog.Logger) (*gin.Engine, error) {
+	eps, err := EndpointsFromConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return NewHandler(Deps{
+		Endpoints: eps, Routes: workflows.DefaultRoutes(), Starter: st,
+		StartTimeout: cfg.StartTimeout, Logger: log,
+	})
+}
 
 // EndpointsFromConfig builds the built-in sources from cfg. Adding a source is
 // one file that implements Source and one entry here.

@@ -43,14 +43,7 @@ func runIngress(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 
 // serveIngress serves until ctx ends, then lets in-flight requests finish.
 func serveIngress(ctx context.Context, ln net.Listener, cfg config.Config, c client.Client, log *slog.Logger) error {
-	eps, err := ingress.EndpointsFromConfig(cfg)
-	if err != nil {
-		return err
-	}
-	h, err := ingress.NewHandler(ingress.Deps{
-		Endpoints: eps, Routes: workflows.DefaultRoutes(), Starter: ingress.TemporalStarter{Client: c},
-		StartTimeout: cfg.StartTimeout, Logger: log,
-	})
+	h, err := ingress.FromConfig(cfg, ingress.TemporalStarter{Client: c}, log)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,90 @@
+// Package e2e runs Switchyard end to end: a real Temporal dev server, the real
+// worker and the real ingress router, stripe-mock for Stripe and behaving
+// httptest fakes for the other providers.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/switchyard/switchyard/config"
+	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/internal/fakes"
+	"github.com/switchyard/switchyard/internal/testenv"
+	"github.com/switchyard/switchyard/worker"
+)
+
+const (
+	stripeSecret = "whsec_e2e_secret"
+	githubSecret = "e2e-github-secret"
+	githubToken  = "ghp_e2etoken"
+)
+
+// stack is what every test in this package talks to.
+var stack struct {
+	client  client.Client
+	ingress *httptest.Server
+	github  *fakes.GitHub
+	cfg     config.Config
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := testenv.StartTemporal(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: start temporal:", err)
+		return 1
+	}
+	defer srv.Stop()
+	stripeURL, stopStripe, err := testenv.StripeMock()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: start stripe-mock:", err)
+		return 1
+	}
+	defer stopStripe()
+	stack.github = fakes.NewGitHub(githubToken)
+	defer stack.github.Close()
+
+	cfg := config.Default()
+	cfg.StripeWebhookSecrets = []string{stripeSecret}
+	cfg.GitHubWebhookSecrets = []string{githubSecret}
+	cfg.StripeAPIKey, cfg.StripeAPIBase = "sk_test_123", stripeURL
+	cfg.GitHubToken, cfg.GitHubAPIURL = githubToken, stack.github.URL
+	cfg.StartTimeout = 10 * time.Second
+	stack.cfg = cfg
+	stack.client = srv.Client()
+
+	acts, err := worker.NewActivities(cfg, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: activities:", err)
+		return 1
+	}
+	w := worker.New(stack.client, acts)
+	if err := w.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: worker:", err)
+		return 1
+	}
+	defer w.Stop()
+
+	h, err := ingress.FromConfig(cfg, ingress.TemporalStarter{Client: stack.client}, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: ingress:", err)
+		return 1
+	}
+	stack.ingress = httptest.NewServer(h)
+	defer stack.ingress.Close()
+	return m.Run()
+}
