@@ -36,6 +36,9 @@ const DefaultBodyLimit = 2 << 20
 //	GITHUB_API_URL              GitHub REST API base URL (default "https://api.github.com/")
 //	TEMPORAL_CLI                path of the Temporal CLI that `switchyard dev` runs (default "./bin/temporal")
 //	STRIPE_MOCK                 path of stripe-mock that `switchyard dev` runs when STRIPE_API_KEY is unset (default "./bin/stripe-mock")
+//	SWITCHYARD_DEV_TEMPORAL_PORT  `switchyard dev`: Temporal gRPC port (default 7233)
+//	SWITCHYARD_DEV_UI_PORT        `switchyard dev`: Temporal UI port (default 8233)
+//	SWITCHYARD_DEV_STRIPE_PORT    `switchyard dev`: stripe-mock port (default 12111)
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -57,6 +60,10 @@ type Config struct {
 
 	TemporalCLI string
 	StripeMock  string
+
+	DevTemporalPort int
+	DevUIPort       int
+	DevStripePort   int
 }
 
 // Default returns the configuration used when the environment says nothing.
@@ -72,6 +79,10 @@ func Default() Config {
 		GitHubAPIURL:  "https://api.github.com/",
 		TemporalCLI:   "./bin/temporal",
 		StripeMock:    "./bin/stripe-mock",
+
+		DevTemporalPort: 7233,
+		DevUIPort:       8233,
+		DevStripePort:   12111,
 	}
 }
 
@@ -123,6 +134,20 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 		errs = append(errs, err)
 		if err == nil {
 			c.BodyLimits[strings.ToLower(strings.TrimPrefix(key, perSource))] = n
+		}
+	}
+	for key, dst := range map[string]*int{
+		"SWITCHYARD_DEV_TEMPORAL_PORT": &c.DevTemporalPort,
+		"SWITCHYARD_DEV_UI_PORT":       &c.DevUIPort,
+		"SWITCHYARD_DEV_STRIPE_PORT":   &c.DevStripePort,
+	} {
+		if v, ok := lookup(key); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n <= 0 || n > 65535 {
+				errs = append(errs, fmt.Errorf("%s: want a TCP port, got %q", key, v))
+				continue
+			}
+			*dst = n
 		}
 	}
 	if v, ok := lookup("SWITCHYARD_START_TIMEOUT"); ok {

@@ -28,9 +28,6 @@ const (
 	devGitHubSecret = "switchyard-dev-secret"
 	devStripeKey    = "sk_test_123"
 	devHTTPAddr     = "127.0.0.1:8080"
-	devTemporalPort = 7233
-	devUIPort       = 8233
-	devStripeMock   = 12111
 )
 
 // runDev runs the whole stack in one process: the Temporal dev server (SQLite
@@ -51,8 +48,8 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Path:             cfg.TemporalCLI,
 		DBFile:           filepath.Join(cfg.DataDir, "temporal.db"),
 		Pragmas:          []string{"journal_mode=wal"},
-		Port:             devTemporalPort,
-		UIPort:           devUIPort,
+		Port:             cfg.DevTemporalPort,
+		UIPort:           cfg.DevUIPort,
 		SearchAttributes: workflows.SearchAttributeNames,
 		Stdout:           os.Stderr,
 		Stderr:           os.Stderr,
@@ -66,12 +63,12 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 
 	if cfg.StripeAPIKey == "" {
-		stop, err := startStripeMock(ctx, cfg.StripeMock)
+		stop, err := startStripeMock(ctx, cfg.StripeMock, cfg.DevStripePort)
 		if err != nil {
 			log.Warn("stripe-mock not started; the Stripe integration stays disabled", "error", err)
 		} else {
 			defer stop()
-			cfg.StripeAPIKey, cfg.StripeAPIBase = devStripeKey, fmt.Sprintf("http://127.0.0.1:%d", devStripeMock)
+			cfg.StripeAPIKey, cfg.StripeAPIBase = devStripeKey, fmt.Sprintf("http://127.0.0.1:%d", cfg.DevStripePort)
 		}
 	}
 
@@ -127,17 +124,17 @@ Switchyard dev stack is up.
 
 // startStripeMock runs Stripe's official mock server so the Stripe activities
 // have an API to call without a real key.
-func startStripeMock(ctx context.Context, path string) (stop func(), err error) {
+func startStripeMock(ctx context.Context, path string, port int) (stop func(), err error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("stripe-mock not found at %q: %w", path, err)
 	}
-	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", devStripeMock))
+	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", port))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start stripe-mock: %w", err)
 	}
 	stop = func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }
-	url := fmt.Sprintf("http://127.0.0.1:%d/v1/charges", devStripeMock)
+	url := fmt.Sprintf("http://127.0.0.1:%d/v1/charges", port)
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if resp, err := http.Get(url); err == nil {
 			resp.Body.Close()
