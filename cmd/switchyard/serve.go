@@ -47,6 +47,13 @@ func serveIngress(ctx context.Context, ln net.Listener, cfg config.Config, c cli
 	if err != nil {
 		return err
 	}
+	return serveHTTP(ctx, ln, h, log)
+}
+
+// serveHTTP serves h on ln until ctx ends, then stops accepting and lets
+// in-flight requests finish (up to shutdownGrace): a webhook being started
+// still gets its answer.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
