@@ -44,6 +44,14 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		cfg.GitHubWebhookSecrets = []string{devGitHubSecret}
 	}
 
+	// Listen first: a busy port fails fast, and Temporal's services, which
+	// bind ephemeral ports of their own, cannot take it in the meantime.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	defer ln.Close()
+
 	srv, err := devserver.Start(ctx, devserver.Options{
 		Path:             cfg.TemporalCLI,
 		DBFile:           filepath.Join(cfg.DataDir, "temporal.db"),
@@ -82,10 +90,6 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("connect to the dev server: %w", err)
 	}
 	defer c.Close()
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
-	}
 	printBanner(cfg, srv, ln.Addr().String())
 
 	g, gctx := errgroup.WithContext(ctx)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -24,7 +25,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/switchyard/switchyard/internal/devserver"
 	"github.com/switchyard/switchyard/internal/testenv"
 )
 
@@ -49,13 +49,17 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// freePorts picks free ports below Linux's ephemeral range (32768+), so the
+// Temporal server's own services, which bind ephemeral ports, cannot take
+// one of them between this check and the dev stack's start.
 func freePorts(t *testing.T, n int) []int {
-	ports := make([]int, n)
-	for i := range ports {
-		p, err := devserver.FreePort()
-		require.NoError(t, err)
-		ports[i] = p
+	var ports []int
+	for p := 20000 + rand.IntN(10000); len(ports) < n && p < 32768; p++ {
+		if portFree(p) {
+			ports = append(ports, p)
+		}
 	}
+	require.Len(t, ports, n)
 	return ports
 }
 
@@ -83,14 +87,17 @@ func startDev(t *testing.T, bin, dataDir string, ports []int) *devStack {
 	require.NoError(t, s.cmd.Start())
 	go func() { s.exited <- s.cmd.Wait() }()
 	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
-	require.Eventually(t, func() bool {
+	ready := assert.Eventually(t, func() bool {
 		resp, err := http.Get("http://" + s.http + "/readyz")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
-	}, 90*time.Second, 250*time.Millisecond, "dev stack never became ready:\n%s", s.out.String())
+	}, 90*time.Second, 250*time.Millisecond, "dev stack never became ready")
+	if !ready {
+		t.Fatalf("dev output:\n%s", s.out.String())
+	}
 	return s
 }
 
