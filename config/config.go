@@ -224,9 +224,6 @@ func (c *Config) loadSources(lookup Lookup) error {
 			return errors.Join(append(errs, err)...)
 		}
 		c.File = f
-		if len(f.TrustedProxies) > 0 {
-			c.TrustedProxies, _ = parsePrefixes("trusted_proxies", f.TrustedProxies) // checked by ParseFile
-		}
 	}
 	return errors.Join(errs...)
 }

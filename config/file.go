@@ -25,6 +25,8 @@ type File struct {
 	// X-Forwarded-Proto and X-Forwarded-Host believed. Overrides
 	// SWITCHYARD_TRUSTED_PROXIES when set.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Proxies is TrustedProxies parsed by ParseFile.
+	Proxies []netip.Prefix `yaml:"-"`
 	// Sources are served at /v1/webhooks/{name}; only these are served.
 	Sources []SourceFile `yaml:"sources"`
 	// Routes are tried in order before the built-in routes.
@@ -94,7 +96,8 @@ func ParseFile(data []byte, lookup Lookup) (*File, error) {
 		return nil, err
 	}
 	var errs []error
-	if _, err := parsePrefixes("trusted_proxies", f.TrustedProxies); err != nil {
+	var err error
+	if f.Proxies, err = parsePrefixes("trusted_proxies", f.TrustedProxies); err != nil {
 		errs = append(errs, err)
 	}
 	if len(f.Sources) == 0 {
@@ -211,6 +214,15 @@ func (c Config) Sources() []SourceFile {
 		})
 	}
 	return out
+}
+
+// Proxies are the trusted reverse proxies: the file's trusted_proxies when
+// it sets them, else SWITCHYARD_TRUSTED_PROXIES.
+func (c Config) Proxies() []netip.Prefix {
+	if c.File != nil && len(c.File.Proxies) > 0 {
+		return c.File.Proxies
+	}
+	return c.TrustedProxies
 }
 
 // Routes are the file's routes (none without a file), tried before the built-in ones.

@@ -24,7 +24,7 @@ func FromConfig(cfg config.Config, st Starter, log *slog.Logger) (*gin.Engine, e
 	}
 	return NewHandler(Deps{
 		Endpoints: eps, Routes: RoutesFromConfig(cfg), Starter: st,
-		StartTimeout: cfg.StartTimeout, Logger: log, TrustedProxies: cfg.TrustedProxies,
+		StartTimeout: cfg.StartTimeout, Logger: log, TrustedProxies: cfg.Proxies(),
 	})
 }
 
@@ -71,7 +71,7 @@ func EndpointsFromConfig(cfg config.Config) ([]Endpoint, error) {
 		case !sch.Provider && Schemes[spec.Name].Provider:
 			return nil, fmt.Errorf("%s.name: %q is reserved for the %s scheme", spec.Where, spec.Name, spec.Name)
 		}
-		src, err := sch.New(SourceSpec{Name: spec.Name, Secrets: spec.Secrets, Proxies: cfg.TrustedProxies})
+		src, err := sch.New(SourceSpec{Name: spec.Name, Secrets: spec.Secrets, Proxies: cfg.Proxies()})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", spec.Where, err)
 		}
