@@ -19,6 +19,9 @@ const (
 	HubSpotTolerance = 5 * time.Minute
 	// HubSpotMaxBatch is the most events HubSpot sends in one request.
 	HubSpotMaxBatch = 100
+	// HubSpotStartTimeout bounds the starts of one batch: HubSpot gives up
+	// (and retries) after 5 seconds.
+	HubSpotStartTimeout = 4 * time.Second
 )
 
 // HubSpot verifies X-HubSpot-Signature-v3. HubSpot publishes no Go library

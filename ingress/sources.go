@@ -50,7 +50,7 @@ type Scheme struct {
 var Schemes = map[string]Scheme{
 	"stripe":            {New: func(s SourceSpec) (Source, error) { return NewStripe(s.Secrets) }, Provider: true},
 	"github":            {New: func(s SourceSpec) (Source, error) { return NewGitHub(s.Secrets) }, Provider: true},
-	"hubspot":           {New: func(s SourceSpec) (Source, error) { return NewHubSpot(s.Secrets, s.Proxies) }, Provider: true},
+	"hubspot":           {New: func(s SourceSpec) (Source, error) { return NewHubSpot(s.Secrets, s.Proxies) }, Provider: true, StartTimeout: HubSpotStartTimeout},
 	"slack":             {New: func(s SourceSpec) (Source, error) { return NewSlack(s.Secrets) }, Provider: true, StartTimeout: SlackStartTimeout},
 	"shopify":           {New: func(s SourceSpec) (Source, error) { return NewShopify(s.Secrets) }, Provider: true},
 	"standard-webhooks": {New: func(s SourceSpec) (Source, error) { return NewStandardWebhooks(s.Name, s.Secrets) }},

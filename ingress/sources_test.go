@@ -243,9 +243,9 @@ func (d *deadlineStarter) Start(ctx context.Context, req ingress.StartRequest) (
 	return d.fakeStarter.Start(ctx, req)
 }
 
-// Slack wants an answer within 3 s; its starts get less than that even when
-// the ingress-wide start timeout is longer.
-func TestSlackStartsAreBoundedBelowThreeSeconds(t *testing.T) {
+// Slack wants an answer within 3 s and HubSpot within 5 s; their starts get
+// less than that even when the ingress-wide start timeout is longer.
+func TestStartTimeoutsFitTheSendersPatience(t *testing.T) {
 	t.Parallel()
 	st := &deadlineStarter{fakeStarter: newFakeStarter()}
 	h := configured(t, st, 1<<20) // StartTimeout default 5s
@@ -253,9 +253,12 @@ func TestSlackStartsAreBoundedBelowThreeSeconds(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code)
 	w, _ = serve(h, signedShopify([]byte(shopifyOrder), shopifySecret, "ev-deadline"))
 	require.Equal(t, http.StatusOK, w.Code)
-	require.Len(t, st.remaining, 2)
+	w, _ = serve(h, signedHubSpot("http://example.com/v1/webhooks/hubspot", hubspotBatch(1), hubspotSecret, time.Now()))
+	require.Equal(t, http.StatusOK, w.Code)
+	require.Len(t, st.remaining, 3)
 	assert.LessOrEqual(t, st.remaining[0], ingress.SlackStartTimeout)
-	assert.Greater(t, st.remaining[1], ingress.SlackStartTimeout, "other sources keep the ingress-wide timeout")
+	assert.Greater(t, st.remaining[1], ingress.HubSpotStartTimeout, "other sources keep the ingress-wide timeout (5s)")
+	assert.LessOrEqual(t, st.remaining[2], ingress.HubSpotStartTimeout, "HubSpot waits 5 s")
 }
 
 func TestFromConfigNamesTheField(t *testing.T) {
