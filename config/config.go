@@ -4,6 +4,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -39,6 +40,12 @@ const DefaultBodyLimit = 2 << 20
 //	SWITCHYARD_DEV_TEMPORAL_PORT  `switchyard dev`: Temporal gRPC port (default 7233)
 //	SWITCHYARD_DEV_UI_PORT        `switchyard dev`: Temporal UI port (default 8233)
 //	SWITCHYARD_DEV_STRIPE_PORT    `switchyard dev`: stripe-mock port (default 12111)
+//	HUBSPOT_CLIENT_SECRET       HubSpot app client secrets, comma-separated; set: /v1/webhooks/hubspot is served
+//	SLACK_SIGNING_SECRET        Slack app signing secrets, comma-separated; set: /v1/webhooks/slack is served
+//	SHOPIFY_CLIENT_SECRET       Shopify app client secrets, comma-separated; set: /v1/webhooks/shopify is served
+//	SWITCHYARD_TRUSTED_PROXIES  CIDRs of reverse proxies whose X-Forwarded-* headers are believed (default none)
+//	SWITCHYARD_CONFIG           path of the configuration file (switchyard.yaml, see File); when set, the
+//	                            file's sources are the ones served and its routes come before the built-in ones
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -61,9 +68,15 @@ type Config struct {
 	TemporalCLI string
 	StripeMock  string
 
-	DevTemporalPort int
-	DevUIPort       int
-	DevStripePort   int
+	DevTemporalPort      int
+	DevUIPort            int
+	DevStripePort        int
+	HubSpotClientSecrets []string
+	SlackSigningSecrets  []string
+	ShopifyClientSecrets []string
+	TrustedProxies       []netip.Prefix
+	ConfigFile           string
+	File                 *File // nil without SWITCHYARD_CONFIG
 }
 
 // Default returns the configuration used when the environment says nothing.
@@ -158,6 +171,7 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 			c.StartTimeout = d
 		}
 	}
+	errs = append(errs, c.loadSources(lookup))
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -177,6 +191,9 @@ func (c Config) BodyLimitFor(source string) int64 {
 // RequireWebhookSecrets fails closed: the ingress must not start with a source
 // whose signatures it cannot check.
 func (c Config) RequireWebhookSecrets() error {
+	if c.File != nil {
+		return nil // ParseFile already required every declared source's secret
+	}
 	var errs []error
 	if len(c.StripeWebhookSecrets) == 0 {
 		errs = append(errs, errors.New("STRIPE_WEBHOOK_SECRET is not set: the ingress refuses to accept unverifiable Stripe events"))
@@ -204,4 +221,33 @@ func parseSize(key, v string) (int64, error) {
 		return 0, fmt.Errorf("%s: want a positive number of bytes, got %q", key, v)
 	}
 	return n, nil
+}
+
+// loadSources reads the variables of the sources added after the foundation
+// and the configuration file, if any.
+func (c *Config) loadSources(lookup Lookup) error {
+	for key, dst := range map[string]*[]string{
+		"HUBSPOT_CLIENT_SECRET": &c.HubSpotClientSecrets,
+		"SLACK_SIGNING_SECRET":  &c.SlackSigningSecrets,
+		"SHOPIFY_CLIENT_SECRET": &c.ShopifyClientSecrets,
+	} {
+		if v, ok := lookup(key); ok {
+			*dst = SplitList(v)
+		}
+	}
+	var errs []error
+	if v, ok := lookup("SWITCHYARD_TRUSTED_PROXIES"); ok {
+		p, err := parsePrefixes("SWITCHYARD_TRUSTED_PROXIES", SplitList(v))
+		c.TrustedProxies = p
+		errs = append(errs, err)
+	}
+	if v, ok := lookup("SWITCHYARD_CONFIG"); ok && strings.TrimSpace(v) != "" {
+		c.ConfigFile = strings.TrimSpace(v)
+		f, err := LoadFile(c.ConfigFile, lookup)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		c.File = f
+	}
+	return errors.Join(errs...)
 }

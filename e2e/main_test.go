@@ -26,6 +26,10 @@ const (
 	stripeSecret = "whsec_e2e_secret"
 	githubSecret = "e2e-github-secret"
 	githubToken  = "ghp_e2etoken"
+	// The sources added after the foundation, enabled by their variables.
+	hubspotSecret = "e2e-hubspot-client-secret"
+	slackSecret   = "e2e-slack-signing-secret"
+	shopifySecret = "e2e-shopify-client-secret"
 )
 
 // stack is what every test in this package talks to.
@@ -64,6 +68,9 @@ func run(m *testing.M) int {
 	cfg.StripeAPIKey, cfg.StripeAPIBase = "sk_test_123", stripeURL
 	cfg.GitHubToken, cfg.GitHubAPIURL = githubToken, stack.github.URL
 	cfg.StartTimeout = 10 * time.Second
+	cfg.HubSpotClientSecrets = []string{hubspotSecret}
+	cfg.SlackSigningSecrets = []string{slackSecret}
+	cfg.ShopifyClientSecrets = []string{shopifySecret}
 	stack.cfg = cfg
 	stack.client = srv.Client()
 

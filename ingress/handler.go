@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -21,6 +22,12 @@ import (
 type Endpoint struct {
 	Source    Source
 	BodyLimit int64
+	// Allowed, when set, are the only client addresses served; others get 403
+	// before the body is read.
+	Allowed []netip.Prefix
+	// StartTimeout, when set, shortens Deps.StartTimeout for a sender that
+	// gives little time to answer (Slack: 3 s).
+	StartTimeout time.Duration
 }
 
 // Deps is everything the HTTP server needs.
@@ -33,6 +40,8 @@ type Deps struct {
 	Logger       *slog.Logger
 	Metrics      *Metrics // nil: a private registry
 	Now          func() time.Time
+	// TrustedProxies may set X-Forwarded-For (allowlists, logs); none by default.
+	TrustedProxies Proxies
 }
 
 type server struct {
@@ -93,6 +102,10 @@ func (s *server) webhook(c *gin.Context) {
 		s.reject(c, "unknown", fmt.Errorf("%w: %q", ErrUnknownSource, name))
 		return
 	}
+	if addr := s.TrustedProxies.ClientAddr(c.Request); !allowed(ep.Allowed, addr) {
+		s.reject(c, name, fmt.Errorf("%w: %s", ErrForbidden, addr))
+		return
+	}
 	body, err := readBody(c.Writer, c.Request, ep.BodyLimit)
 	if err != nil {
 		s.reject(c, name, err)
@@ -110,7 +123,9 @@ func (s *server) webhook(c *gin.Context) {
 		c.JSON(http.StatusOK, d.Reply)
 		return
 	}
-	results, err := s.startAll(c.Request.Context(), name, d.Events)
+	ctx, cancel := ep.startContext(c.Request.Context())
+	defer cancel()
+	results, err := s.startAll(ctx, name, d.Events)
 	if err != nil {
 		s.reject(c, name, err)
 		return
@@ -200,7 +215,7 @@ func (s *server) reject(c *gin.Context, source string, err error) {
 		}
 	}
 	s.Logger.Log(c.Request.Context(), level, "webhook rejected", "source", source,
-		"status", status, "reason", reason, "error", err.Error(), "remote", c.ClientIP())
+		"status", status, "reason", reason, "error", err.Error(), "remote", s.TrustedProxies.ClientAddr(c.Request).String())
 	c.AbortWithStatusJSON(status, gin.H{"error": err.Error()})
 }
 
@@ -230,4 +245,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, fmt.Errorf("%w: reading body: %v", ErrMalformed, err)
 	}
 	return body, nil
+}
+
+// startContext bounds the starts by the endpoint's own timeout, if it has one.
+func (ep Endpoint) startContext(parent context.Context) (context.Context, context.CancelFunc) {
+	if ep.StartTimeout <= 0 {
+		return parent, func() {}
+	}
+	return context.WithTimeout(parent, ep.StartTimeout)
 }
