@@ -62,6 +62,9 @@ type PaymentIntent struct {
 	CustomerEmail  string
 	CustomerName   string
 	LatestChargeID string
+	AmountRefunded int64 // refunded on the latest charge
+	Refunded       bool  // the latest charge is fully refunded
+	Description    string
 	Livemode       bool
 }
 
@@ -82,13 +85,17 @@ func (s *Stripe) RetrievePaymentIntent(ctx context.Context, in RetrievePaymentIn
 	}
 	out := &PaymentIntent{
 		ID: pi.ID, Status: string(pi.Status), Amount: pi.Amount, AmountReceived: pi.AmountReceived,
-		Currency: string(pi.Currency), Livemode: pi.Livemode,
+		Currency: string(pi.Currency), Livemode: pi.Livemode, Description: pi.Description,
 	}
 	if pi.Customer != nil {
 		out.CustomerID, out.CustomerEmail, out.CustomerName = pi.Customer.ID, pi.Customer.Email, pi.Customer.Name
 	}
 	if pi.LatestCharge != nil {
 		out.LatestChargeID = pi.LatestCharge.ID
+		out.AmountRefunded, out.Refunded = pi.LatestCharge.AmountRefunded, pi.LatestCharge.Refunded
+		if out.CustomerEmail == "" && pi.LatestCharge.BillingDetails != nil {
+			out.CustomerEmail = firstNonEmpty(pi.LatestCharge.BillingDetails.Email, pi.LatestCharge.ReceiptEmail)
+		}
 	}
 	return out, nil
 }

@@ -96,3 +96,27 @@ func TestListEventsFromStripeMock(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, nonRetryable(err), "more than 20 types is rejected before calling Stripe")
 }
+
+func TestRetrieveStripeObjectsFromStripeMock(t *testing.T) {
+	t.Parallel()
+	s, env := stripeEnv(t, "sk_test_123")
+	cs, err := run[activities.CheckoutSession](t, env, s.RetrieveCheckoutSession, activities.RetrieveCheckoutSessionInput{ID: "cs_1"})
+	require.NoError(t, err)
+	assert.Equal(t, "cs_1", cs.ID)
+	assert.NotEmpty(t, cs.CustomerID, "customer is expanded")
+	assert.NotEmpty(t, cs.CustomerEmail, "from customer_details")
+
+	ch, err := run[activities.Charge](t, env, s.RetrieveCharge, activities.RetrieveChargeInput{ID: "ch_1"})
+	require.NoError(t, err)
+	assert.Equal(t, "ch_1", ch.ID)
+	assert.NotZero(t, ch.Amount)
+
+	inv, err := run[activities.Invoice](t, env, s.RetrieveInvoice, activities.RetrieveInvoiceInput{ID: "in_1"})
+	require.NoError(t, err)
+	assert.Equal(t, "in_1", inv.ID)
+	assert.NotEmpty(t, inv.CustomerID)
+
+	c, err := run[activities.Customer](t, env, s.RetrieveCustomer, activities.RetrieveCustomerInput{ID: "cus_1"})
+	require.NoError(t, err)
+	assert.Equal(t, "cus_1", c.ID)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -263,7 +264,11 @@ func (g *GitHub) serveLabels(w http.ResponseWriter, r *http.Request, m []string)
 		}
 		writeJSON(w, http.StatusOK, labelList(g.labels[key]))
 	case r.Method == http.MethodDelete && m[4] != "":
-		name := strings.ReplaceAll(m[4], "%2F", "/")
+		name, err := url.PathUnescape(m[4])
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "bad label name"})
+			return
+		}
 		i := slices.Index(g.labels[key], name)
 		if i < 0 {
 			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Label does not exist"})
