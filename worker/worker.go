@@ -91,6 +91,10 @@ func New(c client.Client, acts Activities) sdkworker.Worker {
 		w := sdkworker.New(c, workflows.IntegrationTaskQueues[name], sdkworker.Options{
 			TaskQueueActivitiesPerSecond: rates[name],
 			DisableWorkflowWorker:        true,
+			// The server splits a queue's rate across its partitions (four by
+			// default); with fewer pollers than partitions some sit idle and
+			// the queue runs well below its rate.
+			MaxConcurrentActivityTaskPollers: 4,
 		})
 		w.RegisterActivity(act)
 		g.integrations = append(g.integrations, w)
