@@ -30,7 +30,7 @@ const (
 	slackToken   = "xoxb-e2e-token"
 	// crmRate is the CRM task queue's rate (activities per second) in e2e,
 	// which the fan-out test checks the fake HubSpot never sees exceeded.
-	crmRate = 20
+	crmRate = 8
 )
 
 // stack is what every test in this package talks to.
