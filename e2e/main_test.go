@@ -30,6 +30,11 @@ const (
 	hubspotSecret = "e2e-hubspot-client-secret"
 	slackSecret   = "e2e-slack-signing-secret"
 	shopifySecret = "e2e-shopify-client-secret"
+	hubspotToken  = "pat-na1-e2e-token"
+	slackToken    = "xoxb-e2e-token"
+	// crmRate is the CRM task queue's rate (activities per second) in e2e,
+	// which the fan-out test checks the fake HubSpot never sees exceeded.
+	crmRate = 8
 )
 
 // stack is what every test in this package talks to.
@@ -37,6 +42,9 @@ var stack struct {
 	client  client.Client
 	ingress *httptest.Server
 	github  *fakes.GitHub
+	hubspot *fakes.HubSpot
+	slack   *fakes.Slack
+	stripe  *fakes.Stripe
 	cfg     config.Config
 }
 
@@ -61,12 +69,26 @@ func run(m *testing.M) int {
 	defer stopStripe()
 	stack.github = fakes.NewGitHub(githubToken)
 	defer stack.github.Close()
+	stack.hubspot = fakes.NewHubSpot(hubspotToken)
+	defer stack.hubspot.Close()
+	stack.slack = fakes.NewSlack(slackToken)
+	defer stack.slack.Close()
+	// Objects a test puts here are served with the state it sets; anything
+	// else goes on to stripe-mock (see fakes.Stripe for why).
+	if stack.stripe, err = fakes.NewStripe(stripeURL); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: stripe fake:", err)
+		return 1
+	}
+	defer stack.stripe.Close()
 
 	cfg := config.Default()
 	cfg.StripeWebhookSecrets = []string{stripeSecret}
 	cfg.GitHubWebhookSecrets = []string{githubSecret}
-	cfg.StripeAPIKey, cfg.StripeAPIBase = "sk_test_123", stripeURL
+	cfg.StripeAPIKey, cfg.StripeAPIBase = "sk_test_123", stack.stripe.URL
 	cfg.GitHubToken, cfg.GitHubAPIURL = githubToken, stack.github.URL
+	cfg.HubSpotToken, cfg.HubSpotAPIURL = hubspotToken, stack.hubspot.URL
+	cfg.SlackBotToken, cfg.SlackAPIURL, cfg.SlackChannel = slackToken, stack.slack.APIURL(), "#payments"
+	cfg.Rates = map[string]float64{"stripe": 100, "github": 50, "crm": crmRate, "slack": 50}
 	cfg.StartTimeout = 10 * time.Second
 	cfg.HubSpotClientSecrets = []string{hubspotSecret}
 	cfg.SlackSigningSecrets = []string{slackSecret}
