@@ -36,6 +36,9 @@ const DefaultBodyLimit = 2 << 20
 //	GITHUB_API_URL              GitHub REST API base URL (default "https://api.github.com/")
 //	TEMPORAL_CLI                path of the Temporal CLI that `switchyard dev` runs (default "./bin/temporal")
 //	STRIPE_MOCK                 path of stripe-mock that `switchyard dev` runs when STRIPE_API_KEY is unset (default "./bin/stripe-mock")
+//	SWITCHYARD_API_TOKEN        bearer token of the read API (/v1/events); unset: the read API is not served
+//	SWITCHYARD_WORKER_METRICS_ADDR where the worker serves /metrics (default ":9090"; "off" disables)
+//	SWITCHYARD_URL              the ingress `switchyard trigger` posts to (default "http://127.0.0.1:8080")
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -57,6 +60,10 @@ type Config struct {
 
 	TemporalCLI string
 	StripeMock  string
+
+	APIToken          string
+	WorkerMetricsAddr string
+	URL               string
 }
 
 // Default returns the configuration used when the environment says nothing.
@@ -72,6 +79,9 @@ func Default() Config {
 		GitHubAPIURL:  "https://api.github.com/",
 		TemporalCLI:   "./bin/temporal",
 		StripeMock:    "./bin/stripe-mock",
+
+		WorkerMetricsAddr: ":9090",
+		URL:               "http://127.0.0.1:8080",
 	}
 }
 
@@ -100,6 +110,9 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 	str("GITHUB_API_URL", &c.GitHubAPIURL)
 	str("TEMPORAL_CLI", &c.TemporalCLI)
 	str("STRIPE_MOCK", &c.StripeMock)
+	str("SWITCHYARD_API_TOKEN", &c.APIToken)
+	str("SWITCHYARD_WORKER_METRICS_ADDR", &c.WorkerMetricsAddr)
+	str("SWITCHYARD_URL", &c.URL)
 	if v, ok := lookup("STRIPE_WEBHOOK_SECRET"); ok {
 		c.StripeWebhookSecrets = SplitList(v)
 	}

@@ -33,6 +33,11 @@ type Deps struct {
 	Logger       *slog.Logger
 	Metrics      *Metrics // nil: a private registry
 	Now          func() time.Time
+
+	// Events and APIToken serve the read API (/v1/events); both must be set,
+	// else those routes do not exist.
+	Events   EventStore
+	APIToken string
 }
 
 type server struct {
@@ -82,6 +87,7 @@ func NewHandler(d Deps) (*gin.Engine, error) {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{})))
+	s.registerEvents(r)
 	return r, nil
 }
 
