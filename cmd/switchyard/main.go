@@ -3,6 +3,7 @@
 //	switchyard ingress   serve webhooks (HTTP only)
 //	switchyard worker    run the Temporal worker (workflows and activities)
 //	switchyard dev       the whole stack on one machine: Temporal dev server, worker, ingress
+//	switchyard replay    re-run failed event workflows from their recorded input
 //
 // Settings come from the environment; see config.Config and the README.
 package main
@@ -29,6 +30,7 @@ commands:
   ingress   serve webhooks on SWITCHYARD_HTTP_ADDR
   worker    run the Temporal worker
   dev       run Temporal, the worker and the ingress together on this machine
+  replay    re-run failed event workflows: --query '<visibility query>' | --source S --id ID
 
 Settings are environment variables; see the README.`
 
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string) error {
 		return runWorker(ctx, cfg, log)
 	case "dev":
 		return runDev(ctx, cfg, log)
+	case "replay":
+		return runReplay(ctx, args[1:], log)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
