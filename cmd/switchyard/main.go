@@ -4,6 +4,7 @@
 //	switchyard worker    run the Temporal worker (workflows and activities)
 //	switchyard dev       the whole stack on one machine: Temporal dev server, worker, ingress
 //	switchyard replay    re-run failed event workflows from their recorded input
+//	switchyard trigger   send a signed sample event to a running ingress
 //
 // Settings come from the environment; see config.Config and the README.
 package main
@@ -31,6 +32,7 @@ commands:
   worker    run the Temporal worker
   dev       run Temporal, the worker and the ingress together on this machine
   replay    re-run failed event workflows: --query '<visibility query>' | --source S --id ID
+  trigger   send a signed sample event to a running ingress: trigger <source> <event type>
 
 Settings are environment variables; see the README.`
 
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string) error {
 		return runDev(ctx, cfg, log)
 	case "replay":
 		return runReplay(ctx, args[1:], log)
+	case "trigger":
+		return runTrigger(ctx, cfg, args[1:])
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
