@@ -118,7 +118,7 @@ func (s *server) webhook(c *gin.Context) {
 	}
 	results, err := s.startAll(c.Request.Context(), name, d.Events)
 	if err != nil {
-		s.reject(c, name, err)
+		s.reject(c, name, err, workflowIDAttr(d.Events)...)
 		return
 	}
 	if len(results) == 1 {
@@ -195,7 +195,8 @@ func (s *server) start(ctx context.Context, source string, route workflows.Route
 
 // reject answers an error as JSON. The message comes from our own wrapped
 // errors, never from a header or secret.
-func (s *server) reject(c *gin.Context, source string, err error) {
+// attrs are extra log attributes, e.g. the workflow IDs of verified events.
+func (s *server) reject(c *gin.Context, source string, err error, attrs ...any) {
 	status, reason := statusOf(err)
 	s.Metrics.count(source, "rejected_"+reason)
 	level := slog.LevelInfo
@@ -205,9 +206,22 @@ func (s *server) reject(c *gin.Context, source string, err error) {
 			c.Header("Retry-After", strconv.Itoa(int(s.RetryAfter.Seconds())))
 		}
 	}
-	s.Logger.Log(c.Request.Context(), level, "webhook rejected", "source", source,
-		"status", status, "reason", reason, "error", err.Error(), "remote", c.ClientIP())
+	s.Logger.Log(c.Request.Context(), level, "webhook rejected", append([]any{"source", source,
+		"status", status, "reason", reason, "error", err.Error(), "remote", c.ClientIP()}, attrs...)...)
 	c.AbortWithStatusJSON(status, gin.H{"error": err.Error()})
+}
+
+// workflowIDAttr names the events of a delivery in a log line: workflow_id
+// for one, workflow_ids for a batch.
+func workflowIDAttr(events []Event) []any {
+	if len(events) == 1 {
+		return []any{"workflow_id", events[0].WorkflowID}
+	}
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		ids[i] = ev.WorkflowID
+	}
+	return []any{"workflow_ids", ids}
 }
 
 func (s *server) ready(c *gin.Context) {

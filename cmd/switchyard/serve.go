@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
@@ -73,12 +74,24 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	metrics := worker.NewMetrics()
+	opts.MetricsHandler = metrics.Handler()
 	c, err := client.Dial(opts)
 	if err != nil {
 		return fmt.Errorf("connect to temporal: %w", err)
 	}
 	defer c.Close()
-	return serveWorker(ctx, cfg, c, log)
+	if cfg.WorkerMetricsAddr == "off" {
+		return serveWorker(ctx, cfg, c, log)
+	}
+	ln, err := net.Listen("tcp", cfg.WorkerMetricsAddr)
+	if err != nil {
+		return fmt.Errorf("worker metrics: listen on %s: %w", cfg.WorkerMetricsAddr, err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return metrics.Serve(gctx, ln, log) })
+	g.Go(func() error { return serveWorker(gctx, cfg, c, log) })
+	return g.Wait()
 }
 
 // serveWorker runs the worker until ctx ends; Stop waits for running activities.
