@@ -33,6 +33,7 @@ commands:
   dev       run Temporal, the worker and the ingress together on this machine
   replay    re-run failed event workflows: --query '<visibility query>' | --source S --id ID
   trigger   send a signed sample event to a running ingress: trigger <source> <event type>
+  healthcheck [url]  exit 0 if url (default http://127.0.0.1:8080/healthz) answers 2xx
 
 Settings are environment variables; see the README.`
 
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string) error {
 		return runReplay(ctx, args[1:], log)
 	case "trigger":
 		return runTrigger(ctx, cfg, args[1:])
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
