@@ -258,4 +258,3 @@ func promName(s string) string {
 	}
 	return b.String()
 }
-
