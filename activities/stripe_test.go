@@ -1,8 +1,10 @@
 package activities_test
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,4 +62,37 @@ func TestStripeDisabledWithoutKey(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, nonRetryable(err))
 	assert.Contains(t, err.Error(), "STRIPE_API_KEY")
+}
+
+func TestListEventsFromStripeMock(t *testing.T) {
+	t.Parallel()
+	s, env := stripeEnv(t, "sk_test_123")
+	// stripe-mock validates parameters against Stripe's OpenAPI spec, so a
+	// wrongly encoded created[gte] or types[] would fail here with a 400.
+	v, err := env.ExecuteActivity(s.ListEvents, activities.ListEventsInput{
+		Since: time.Now().Add(-24 * time.Hour), Types: []string{"payment_intent.succeeded", "charge.refunded"}, Limit: 5,
+	})
+	require.NoError(t, err)
+	var res activities.ListEventsResult
+	require.NoError(t, v.Get(&res))
+	require.NotEmpty(t, res.Events)
+	e := res.Events[0]
+	assert.NotEmpty(t, e.ID)
+	assert.NotEmpty(t, e.Type)
+	assert.False(t, e.Created.IsZero())
+	var raw struct {
+		ID     string `json:"id"`
+		Object string `json:"object"`
+		Data   struct {
+			Object map[string]any `json:"object"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(e.Raw, &raw))
+	assert.Equal(t, e.ID, raw.ID)
+	assert.Equal(t, "event", raw.Object)
+	assert.NotEmpty(t, raw.Data.Object, "the raw event keeps its data.object")
+
+	_, err = env.ExecuteActivity(s.ListEvents, activities.ListEventsInput{Types: make([]string, 21)})
+	require.Error(t, err)
+	assert.True(t, nonRetryable(err), "more than 20 types is rejected before calling Stripe")
 }
