@@ -16,7 +16,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/switchyard/switchyard/ingress"
 	"github.com/switchyard/switchyard/worker"
@@ -40,15 +39,9 @@ func TestWorkerExportsSDKMetrics(t *testing.T) {
 	go func() { served <- m.Serve(ctx, ln, slog.New(slog.DiscardHandler)) }()
 
 	queue := fmt.Sprintf("metrics-e2e-%d", time.Now().UnixNano())
-	acts, err := worker.NewActivities(stack.cfg, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	w := sdkworker.New(c, queue, sdkworker.Options{})
-	worker.Register(w, acts)
-	require.NoError(t, w.Start())
-	defer w.Stop()
-
+	startFlakyWorker(t, c, queue)
 	eventID := fmt.Sprintf("evt_metrics_%d", time.Now().UnixNano())
-	route := workflows.Route{Source: "stripe", EventType: "payment_intent.succeeded", Workflow: workflows.StripePaymentWorkflow, TaskQueue: queue}
+	route := workflows.Route{Source: "stripe", EventType: "payment_intent.succeeded", Workflow: flakyWorkflow, TaskQueue: queue}
 	st, err := ingress.TemporalStarter{Client: c}.Start(ctx, ingress.StartRequest{WorkflowID: ingress.StripeWorkflowID(eventID), Route: route,
 		Input: workflows.EventInput{Source: "stripe", EventID: eventID, Type: route.EventType, Payload: stripePayload(eventID, "pi_metrics")}})
 	require.NoError(t, err)
@@ -63,8 +56,8 @@ func TestWorkerExportsSDKMetrics(t *testing.T) {
 		out := string(body)
 		// Assert on patterns, not the whole page, to keep failures readable.
 		for _, want := range []string{
-			`temporal_workflow_completed\{[^}]*task_queue="` + queue + `"[^}]*workflow_type="StripePayment"[^}]*\} 1\n`,
-			`temporal_activity_execution_latency_seconds_count\{activity_type="RetrievePaymentIntent"[^}]*\} 1\n`,
+			`temporal_workflow_completed\{[^}]*task_queue="` + queue + `"[^}]*workflow_type="` + flakyWorkflow + `"[^}]*\} 1\n`,
+			`temporal_activity_execution_latency_seconds_count\{activity_type="FlakyStep"[^}]*\} 1\n`,
 			`temporal_request\{[^}]*operation="StartWorkflowExecution"[^}]*\} 1\n`,
 		} {
 			assert.True(c, regexp.MustCompile(want).MatchString(out), "no line matches %s", want)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -13,39 +12,25 @@ import (
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/switchyard/switchyard/ingress"
 	"github.com/switchyard/switchyard/ops"
-	"github.com/switchyard/switchyard/worker"
 	"github.com/switchyard/switchyard/workflows"
 )
 
-// githubWorker runs the real workflows and activities on a private task queue
-// with the given GitHub token.
-func githubWorker(t *testing.T, queue, token string) sdkworker.Worker {
-	t.Helper()
-	cfg := stack.cfg
-	cfg.GitHubToken = token
-	acts, err := worker.NewActivities(cfg, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	w := sdkworker.New(stack.client, queue, sdkworker.Options{})
-	worker.Register(w, acts)
-	require.NoError(t, w.Start())
-	return w
-}
-
-// TestReplayAfterFixingTheCause: events fail while the worker's GitHub token
-// is wrong (401 is permanent); the token is fixed; a replay by visibility
-// query re-runs them from their recorded input and they complete, once each.
+// TestReplayAfterFixingTheCause: events fail while a downstream call rejects
+// its credentials (a permanent failure); the cause is fixed; a replay by
+// visibility query re-runs them from their recorded input and they complete,
+// once each, keeping their search attributes and summary.
 func TestReplayAfterFixingTheCause(t *testing.T) {
 	ctx := context.Background()
 	queue := fmt.Sprintf("replay-e2e-%d", time.Now().UnixNano())
-	route := workflows.Route{Source: "github", EventType: "issues.opened", Workflow: workflows.GitHubIssueWorkflow, TaskQueue: queue}
-	broken := githubWorker(t, queue, "ghp_expired")
+	downstream := startFlakyWorker(t, stack.client, queue)
+	downstream.broken.Store(true)
+	route := workflows.Route{Source: "github", EventType: "issues.opened", Workflow: flakyWorkflow, TaskQueue: queue}
 
 	starter := ingress.TemporalStarter{Client: stack.client}
-	var wids []string
+	var wids, payloads []string
 	for i, n := range []int{71, 72} {
 		delivery := fmt.Sprintf("replay-%d-%d", i, time.Now().UnixNano())
 		wid := ingress.GitHubWorkflowID("9", delivery)
@@ -53,14 +38,12 @@ func TestReplayAfterFixingTheCause(t *testing.T) {
 		_, err := starter.Start(ctx, ingress.StartRequest{WorkflowID: wid, Route: route, Summary: "github issues.opened acme/replay#" + fmt.Sprint(n),
 			Input: workflows.EventInput{Source: "github", EventID: delivery, Type: "issues.opened", ObjectID: fmt.Sprintf("acme/replay#%d", n), ReceivedAt: time.Now(), Payload: []byte(payload)}})
 		require.NoError(t, err)
-		wids = append(wids, wid)
+		wids, payloads = append(wids, wid), append(payloads, payload)
 	}
 	for _, wid := range wids {
 		require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, waitClosed(t, wid))
 	}
-	broken.Stop()
-	fixed := githubWorker(t, queue, githubToken)
-	defer fixed.Stop()
+	downstream.broken.Store(false) // the credentials are fixed
 
 	query := fmt.Sprintf("WebhookSource = 'github' AND ExecutionStatus = 'Failed' AND TaskQueue = '%s'", queue)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
@@ -87,16 +70,21 @@ func TestReplayAfterFixingTheCause(t *testing.T) {
 	assert.Empty(t, sum.Failed)
 	for i, wid := range wids {
 		require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, wid))
-		assert.Len(t, stack.github.Comments("acme", "replay", 71+i), 1, "the replayed event commented once")
+		var got string
+		require.NoError(t, stack.client.GetWorkflow(ctx, wid, "").Get(ctx, &got))
+		assert.Equal(t, payloads[i], got, "the replay ran on the recorded payload, byte for byte")
 		d, err := stack.client.DescribeWorkflow(ctx, wid, "")
 		require.NoError(t, err)
 		src, _ := d.TypedSearchAttributes.GetKeyword(workflows.SourceKey)
+		typ, _ := d.TypedSearchAttributes.GetKeyword(workflows.EventTypeKey)
 		obj, _ := d.TypedSearchAttributes.GetKeyword(workflows.ObjectIDKey)
 		summary, _ := d.GetStaticSummary()
 		assert.Equal(t, "github", src)
+		assert.Equal(t, "issues.opened", typ)
 		assert.Equal(t, fmt.Sprintf("acme/replay#%d", 71+i), obj)
 		assert.Equal(t, fmt.Sprintf("github issues.opened acme/replay#%d", 71+i), summary)
 		assert.Equal(t, queue, d.TaskQueueName)
+		assert.Equal(t, flakyWorkflow, d.WorkflowType.Name)
 	}
 
 	// The same query again: the latest runs completed, so nothing re-runs.
