@@ -39,6 +39,9 @@ const DefaultBodyLimit = 2 << 20
 //	SWITCHYARD_API_TOKEN        bearer token of the read API (/v1/events); unset: the read API is not served
 //	SWITCHYARD_WORKER_METRICS_ADDR where the worker serves /metrics (default ":9090"; "off" disables)
 //	SWITCHYARD_URL              the ingress `switchyard trigger` posts to (default "http://127.0.0.1:8080")
+//	SWITCHYARD_RECONCILE_INTERVAL how often the worker's reconciliation schedules run (default "15m"; "off" creates none)
+//	SWITCHYARD_RECONCILE_WINDOW how far back a reconciliation with no watermark looks (default "1h")
+//	GITHUB_RECONCILE_HOOKS      hooks whose failed deliveries are redelivered: owner/repo:hook-id or org:hook-id, comma-separated
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -64,6 +67,10 @@ type Config struct {
 	APIToken          string
 	WorkerMetricsAddr string
 	URL               string
+
+	ReconcileInterval    time.Duration // 0: no reconciliation schedules
+	ReconcileWindow      time.Duration
+	GitHubReconcileHooks []string
 }
 
 // Default returns the configuration used when the environment says nothing.
@@ -82,6 +89,8 @@ func Default() Config {
 
 		WorkerMetricsAddr: ":9090",
 		URL:               "http://127.0.0.1:8080",
+		ReconcileInterval: 15 * time.Minute,
+		ReconcileWindow:   time.Hour,
 	}
 }
 
@@ -113,6 +122,25 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 	str("SWITCHYARD_API_TOKEN", &c.APIToken)
 	str("SWITCHYARD_WORKER_METRICS_ADDR", &c.WorkerMetricsAddr)
 	str("SWITCHYARD_URL", &c.URL)
+	if v, ok := lookup("GITHUB_RECONCILE_HOOKS"); ok {
+		c.GitHubReconcileHooks = SplitList(v)
+	}
+	if v, ok := lookup("SWITCHYARD_RECONCILE_INTERVAL"); ok {
+		if strings.TrimSpace(v) == "off" {
+			c.ReconcileInterval = 0
+		} else if d, err := time.ParseDuration(strings.TrimSpace(v)); err != nil || d < time.Minute {
+			errs = append(errs, fmt.Errorf("SWITCHYARD_RECONCILE_INTERVAL: want a duration of at least 1m, or off, got %q", v))
+		} else {
+			c.ReconcileInterval = d
+		}
+	}
+	if v, ok := lookup("SWITCHYARD_RECONCILE_WINDOW"); ok {
+		if d, err := time.ParseDuration(strings.TrimSpace(v)); err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("SWITCHYARD_RECONCILE_WINDOW: want a positive duration such as 1h, got %q", v))
+		} else {
+			c.ReconcileWindow = d
+		}
+	}
 	if v, ok := lookup("STRIPE_WEBHOOK_SECRET"); ok {
 		c.StripeWebhookSecrets = SplitList(v)
 	}

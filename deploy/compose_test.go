@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/reconcile"
 	"github.com/switchyard/switchyard/worker"
 	"github.com/switchyard/switchyard/workflows"
 )
@@ -183,6 +185,9 @@ func TestComposeWorkerEnvironment(t *testing.T) {
 		assert.Equal(t, "12111", u.Port())
 		_, err = worker.NewActivities(cfg, slog.New(slog.DiscardHandler))
 		require.NoError(t, err, name)
+		_, err = reconcile.ParseHooks(cfg.GitHubReconcileHooks)
+		require.NoError(t, err, "%s: the worker checks GITHUB_RECONCILE_HOOKS at start", name)
+		assert.Equal(t, 15*time.Minute, cfg.ReconcileInterval, "%s: reconciliation schedules on", name)
 		temporalReachable(t, p, env)
 		assert.Equal(t, portOf(t, cfg.WorkerMetricsAddr), healthURL(t, s).Port(), "%s: health check on the metrics port", name)
 	}

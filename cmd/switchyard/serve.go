@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/reconcile"
 	"github.com/switchyard/switchyard/worker"
 	"github.com/switchyard/switchyard/workflows"
 )
@@ -101,8 +102,13 @@ func serveWorker(ctx context.Context, cfg config.Config, c client.Client, log *s
 		return err
 	}
 	w := worker.New(c, acts)
+	reconcile.Register(w, &reconcile.Activities{Routes: workflows.DefaultRoutes()})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
+	}
+	if err := ensureReconcileSchedules(ctx, cfg, c, log); err != nil {
+		w.Stop()
+		return err
 	}
 	log.Info("worker started", "task_queue", workflows.TaskQueue)
 	<-ctx.Done()
