@@ -55,6 +55,12 @@ const DefaultBodyLimit = 2 << 20
 //	SLACK_API_URL               Slack Web API base URL (default "https://slack.com/api/")
 //	SWITCHYARD_RATE_<NAME>      activities per second on one integration's task queue, NAME one of
 //	                            STRIPE (default 25), GITHUB (1.3), CRM (10), SLACK (1); see DefaultRates
+//	SWITCHYARD_API_TOKEN        bearer token of the read API (/v1/events); unset: the read API is not served
+//	SWITCHYARD_WORKER_METRICS_ADDR where the worker serves /metrics (default ":9090"; "off" disables)
+//	SWITCHYARD_URL              the ingress `switchyard trigger` posts to (default "http://127.0.0.1:8080")
+//	SWITCHYARD_RECONCILE_INTERVAL how often the worker's reconciliation schedules run (default "15m"; "off" creates none)
+//	SWITCHYARD_RECONCILE_WINDOW how far back a reconciliation with no watermark looks (default "1h")
+//	GITHUB_RECONCILE_HOOKS      hooks whose failed deliveries are redelivered: owner/repo:hook-id or org:hook-id, comma-separated
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -96,6 +102,14 @@ type Config struct {
 	// Rates are activities per second per integration task queue, by
 	// lower-case integration name (stripe, github, crm, slack).
 	Rates map[string]float64
+
+	APIToken          string
+	WorkerMetricsAddr string
+	URL               string
+
+	ReconcileInterval    time.Duration // 0: no reconciliation schedules
+	ReconcileWindow      time.Duration
+	GitHubReconcileHooks []string
 }
 
 // DefaultRates are the providers' documented limits, as activities per
@@ -129,13 +143,17 @@ func Default() Config {
 		TemporalCLI:   "./bin/temporal",
 		StripeMock:    "./bin/stripe-mock",
 
-		DevTemporalPort: 7233,
-		DevUIPort:       8233,
-		DevStripePort:   12111,
-		HubSpotAPIURL:   "https://api.hubapi.com",
-		SlackChannel:    "#payments",
-		SlackAPIURL:     "https://slack.com/api/",
-		Rates:           DefaultRates(),
+		DevTemporalPort:   7233,
+		DevUIPort:         8233,
+		DevStripePort:     12111,
+		HubSpotAPIURL:     "https://api.hubapi.com",
+		SlackChannel:      "#payments",
+		SlackAPIURL:       "https://slack.com/api/",
+		Rates:             DefaultRates(),
+		WorkerMetricsAddr: ":9090",
+		URL:               "http://127.0.0.1:8080",
+		ReconcileInterval: 15 * time.Minute,
+		ReconcileWindow:   time.Hour,
 	}
 }
 
@@ -180,6 +198,28 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 				continue
 			}
 			c.Rates[name] = r
+		}
+	}
+	str("SWITCHYARD_API_TOKEN", &c.APIToken)
+	str("SWITCHYARD_WORKER_METRICS_ADDR", &c.WorkerMetricsAddr)
+	str("SWITCHYARD_URL", &c.URL)
+	if v, ok := lookup("GITHUB_RECONCILE_HOOKS"); ok {
+		c.GitHubReconcileHooks = SplitList(v)
+	}
+	if v, ok := lookup("SWITCHYARD_RECONCILE_INTERVAL"); ok {
+		if strings.TrimSpace(v) == "off" {
+			c.ReconcileInterval = 0
+		} else if d, err := time.ParseDuration(strings.TrimSpace(v)); err != nil || d < time.Minute {
+			errs = append(errs, fmt.Errorf("SWITCHYARD_RECONCILE_INTERVAL: want a duration of at least 1m, or off, got %q", v))
+		} else {
+			c.ReconcileInterval = d
+		}
+	}
+	if v, ok := lookup("SWITCHYARD_RECONCILE_WINDOW"); ok {
+		if d, err := time.ParseDuration(strings.TrimSpace(v)); err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("SWITCHYARD_RECONCILE_WINDOW: want a positive duration such as 1h, got %q", v))
+		} else {
+			c.ReconcileWindow = d
 		}
 	}
 	if v, ok := lookup("STRIPE_WEBHOOK_SECRET"); ok {

@@ -19,6 +19,7 @@ import (
 	"github.com/switchyard/switchyard/ingress"
 	"github.com/switchyard/switchyard/internal/fakes"
 	"github.com/switchyard/switchyard/internal/testenv"
+	"github.com/switchyard/switchyard/reconcile"
 	"github.com/switchyard/switchyard/worker"
 )
 
@@ -102,6 +103,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	w := worker.New(stack.client, acts)
+	reconcile.Register(w, &reconcile.Activities{Routes: reconcileRoutes()})
 	if err := w.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: worker:", err)
 		return 1

@@ -42,6 +42,11 @@ type Deps struct {
 	Now          func() time.Time
 	// TrustedProxies may set X-Forwarded-For (allowlists, logs); none by default.
 	TrustedProxies Proxies
+
+	// Events and APIToken serve the read API (/v1/events); both must be set,
+	// else those routes do not exist.
+	Events   EventStore
+	APIToken string
 }
 
 type server struct {
@@ -91,6 +96,7 @@ func NewHandler(d Deps) (*gin.Engine, error) {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{})))
+	s.registerEvents(r)
 	return r, nil
 }
 
@@ -127,7 +133,7 @@ func (s *server) webhook(c *gin.Context) {
 	defer cancel()
 	results, err := s.startAll(ctx, name, d.Events)
 	if err != nil {
-		s.reject(c, name, err)
+		s.reject(c, name, err, workflowIDAttr(d.Events)...)
 		return
 	}
 	if len(results) == 1 {
@@ -204,7 +210,8 @@ func (s *server) start(ctx context.Context, source string, route workflows.Route
 
 // reject answers an error as JSON. The message comes from our own wrapped
 // errors, never from a header or secret.
-func (s *server) reject(c *gin.Context, source string, err error) {
+// attrs are extra log attributes, e.g. the workflow IDs of verified events.
+func (s *server) reject(c *gin.Context, source string, err error, attrs ...any) {
 	status, reason := statusOf(err)
 	s.Metrics.count(source, "rejected_"+reason)
 	level := slog.LevelInfo
@@ -214,9 +221,22 @@ func (s *server) reject(c *gin.Context, source string, err error) {
 			c.Header("Retry-After", strconv.Itoa(int(s.RetryAfter.Seconds())))
 		}
 	}
-	s.Logger.Log(c.Request.Context(), level, "webhook rejected", "source", source,
-		"status", status, "reason", reason, "error", err.Error(), "remote", s.TrustedProxies.ClientAddr(c.Request).String())
+	s.Logger.Log(c.Request.Context(), level, "webhook rejected", append([]any{"source", source,
+		"status", status, "reason", reason, "error", err.Error(), "remote", s.TrustedProxies.ClientAddr(c.Request).String()}, attrs...)...)
 	c.AbortWithStatusJSON(status, gin.H{"error": err.Error()})
+}
+
+// workflowIDAttr names the events of a delivery in a log line: workflow_id
+// for one, workflow_ids for a batch.
+func workflowIDAttr(events []Event) []any {
+	if len(events) == 1 {
+		return []any{"workflow_id", events[0].WorkflowID}
+	}
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		ids[i] = ev.WorkflowID
+	}
+	return []any{"workflow_ids", ids}
 }
 
 func (s *server) ready(c *gin.Context) {

@@ -22,9 +22,16 @@ func FromConfig(cfg config.Config, st Starter, log *slog.Logger) (*gin.Engine, e
 	if err != nil {
 		return nil, err
 	}
+	// The read API needs Temporal's visibility, so it is served only when the
+	// starter is the Temporal one (and SWITCHYARD_API_TOKEN is set).
+	var events EventStore
+	if ts, ok := st.(TemporalStarter); ok {
+		events = TemporalEvents(ts)
+	}
 	return NewHandler(Deps{
 		Endpoints: eps, Routes: RoutesFromConfig(cfg), Starter: st,
 		StartTimeout: cfg.StartTimeout, Logger: log, TrustedProxies: cfg.Proxies(),
+		Events: events, APIToken: cfg.APIToken,
 	})
 }
 

@@ -3,6 +3,9 @@
 //	switchyard ingress   serve webhooks (HTTP only)
 //	switchyard worker    run the Temporal worker (workflows and activities)
 //	switchyard dev       the whole stack on one machine: Temporal dev server, worker, ingress
+//	switchyard replay    re-run failed event workflows from their recorded input
+//	switchyard trigger   send a signed sample event to a running ingress
+//	switchyard reconcile bring in events the webhooks missed, through the provider's API
 //
 // Settings come from the environment; see config.Config and the README.
 package main
@@ -29,6 +32,10 @@ commands:
   ingress   serve webhooks on SWITCHYARD_HTTP_ADDR
   worker    run the Temporal worker
   dev       run Temporal, the worker and the ingress together on this machine
+  replay    re-run failed event workflows: --query '<visibility query>' | --source S --id ID
+  trigger   send a signed sample event to a running ingress: trigger <source> <event type>
+  reconcile bring in events the webhooks missed, via the provider API: reconcile <stripe|github> [--since 24h]
+  healthcheck [url]  exit 0 if url (default http://127.0.0.1:8080/healthz) answers 2xx
 
 Settings are environment variables; see the README.`
 
@@ -57,6 +64,14 @@ func run(ctx context.Context, args []string) error {
 		return runWorker(ctx, cfg, log)
 	case "dev":
 		return runDev(ctx, cfg, log)
+	case "replay":
+		return runReplay(ctx, args[1:], log)
+	case "trigger":
+		return runTrigger(ctx, cfg, args[1:])
+	case "reconcile":
+		return runReconcile(ctx, cfg, args[1:], log)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

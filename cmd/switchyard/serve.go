@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/reconcile"
 	"github.com/switchyard/switchyard/worker"
 	"github.com/switchyard/switchyard/workflows"
 )
@@ -80,12 +82,24 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	metrics := worker.NewMetrics()
+	opts.MetricsHandler = metrics.Handler()
 	c, err := client.Dial(opts)
 	if err != nil {
 		return fmt.Errorf("connect to temporal: %w", err)
 	}
 	defer c.Close()
-	return serveWorker(ctx, cfg, c, log)
+	if cfg.WorkerMetricsAddr == "off" {
+		return serveWorker(ctx, cfg, c, log)
+	}
+	ln, err := net.Listen("tcp", cfg.WorkerMetricsAddr)
+	if err != nil {
+		return fmt.Errorf("worker metrics: listen on %s: %w", cfg.WorkerMetricsAddr, err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return metrics.Serve(gctx, ln, log) })
+	g.Go(func() error { return serveWorker(gctx, cfg, c, log) })
+	return g.Wait()
 }
 
 // serveWorker runs the worker until ctx ends; Stop waits for running activities.
@@ -95,8 +109,13 @@ func serveWorker(ctx context.Context, cfg config.Config, c client.Client, log *s
 		return err
 	}
 	w := worker.New(c, acts)
+	reconcile.Register(w, &reconcile.Activities{Routes: workflows.DefaultRoutes()})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
+	}
+	if err := ensureReconcileSchedules(ctx, cfg, c, log); err != nil {
+		w.Stop()
+		return err
 	}
 	log.Info("worker started", "task_queue", workflows.TaskQueue, "integration_task_queues", workflows.IntegrationTaskQueues, "rates_per_second", cfg.Rates)
 	<-ctx.Done()

@@ -1,0 +1,92 @@
+package ops
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// sample builds one event's body from fresh IDs, so every trigger is a new event.
+type sample func(ids idGen, now time.Time) map[string]any
+
+// idGen returns a fresh ID with a Stripe-style prefix, e.g. "pi_3f9c…".
+type idGen func(prefix string) string
+
+// stripeSamples are realistic Stripe events, shaped like `stripe trigger`'s
+// fixtures (API version 2023-10-16).
+var stripeSamples = map[string]sample{
+	"payment_intent.succeeded": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("pi_"), "object": "payment_intent", "amount": 2000, "amount_received": 2000,
+			"currency": "usd", "status": "succeeded", "customer": id("cus_"), "latest_charge": id("ch_"),
+			"payment_method_types": []string{"card"}, "created": now.Unix(), "livemode": false, "metadata": map[string]string{}}
+	},
+	"charge.refunded": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("ch_"), "object": "charge", "amount": 2000, "amount_refunded": 2000,
+			"currency": "usd", "refunded": true, "status": "succeeded", "paid": true, "payment_intent": id("pi_"),
+			"created": now.Unix(), "livemode": false}
+	},
+	"checkout.session.completed": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("cs_test_"), "object": "checkout.session", "mode": "payment",
+			"amount_total": 3000, "currency": "usd", "payment_status": "paid", "status": "complete",
+			"payment_intent": id("pi_"), "customer": id("cus_"), "created": now.Unix(), "livemode": false}
+	},
+	"customer.updated": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("cus_"), "object": "customer", "email": "jenny.rosen@example.com",
+			"name": "Jenny Rosen", "created": now.Unix(), "livemode": false, "metadata": map[string]string{}}
+	},
+	"invoice.paid": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("in_"), "object": "invoice", "amount_due": 1500, "amount_paid": 1500,
+			"currency": "usd", "status": "paid", "paid": true, "customer": id("cus_"), "subscription": id("sub_"),
+			"created": now.Unix(), "livemode": false}
+	},
+}
+
+// githubSamples are realistic GitHub deliveries, keyed "<event>.<action>".
+var githubSamples = map[string]sample{
+	"issues.opened": func(id idGen, now time.Time) map[string]any {
+		n := 1 + now.Unix()%1000
+		return map[string]any{"action": "opened",
+			"issue": map[string]any{"number": n, "title": "Switchyard sample issue", "state": "open",
+				"body": "Sent by `switchyard trigger`.", "user": map[string]any{"login": "octocat"},
+				"html_url": fmt.Sprintf("https://github.com/octo-org/hello-world/issues/%d", n)},
+			"repository": githubRepo(), "sender": map[string]any{"login": "octocat", "type": "User"}}
+	},
+	"pull_request.opened": func(id idGen, now time.Time) map[string]any {
+		n := 1 + now.Unix()%1000
+		return map[string]any{"action": "opened", "number": n,
+			"pull_request": map[string]any{"number": n, "title": "Switchyard sample pull request", "state": "open",
+				"head": map[string]any{"ref": "feature"}, "base": map[string]any{"ref": "main"},
+				"user": map[string]any{"login": "octocat"}},
+			"repository": githubRepo(), "sender": map[string]any{"login": "octocat", "type": "User"}}
+	},
+}
+
+func githubRepo() map[string]any {
+	return map[string]any{"id": 1296269, "name": "hello-world", "full_name": "octo-org/hello-world",
+		"private": false, "owner": map[string]any{"login": "octo-org", "type": "Organization"}}
+}
+
+// SampleTypes lists the event types `switchyard trigger` can send, by source.
+func SampleTypes() map[string][]string {
+	out := map[string][]string{}
+	for src, m := range map[string]map[string]sample{"stripe": stripeSamples, "github": githubSamples} {
+		for t := range m {
+			out[src] = append(out[src], t)
+		}
+		sort.Strings(out[src])
+	}
+	return out
+}
+
+// stripeEvent wraps an object in a Stripe event envelope.
+func stripeEvent(id idGen, typ string, object map[string]any, now time.Time) ([]byte, string, error) {
+	eventID := id("evt_")
+	body, err := json.Marshal(map[string]any{
+		"id": eventID, "object": "event", "type": typ, "api_version": "2023-10-16",
+		"created": now.Unix(), "livemode": false, "pending_webhooks": 1,
+		"request": map[string]any{"id": id("req_"), "idempotency_key": nil},
+		"data":    map[string]any{"object": object},
+	})
+	return body, eventID, err
+}
