@@ -56,7 +56,8 @@ var githubSamples = map[string]sample{
 		n := 1 + now.Unix()%1000
 		return map[string]any{"action": "opened", "number": n,
 			"pull_request": map[string]any{"number": n, "title": "Switchyard sample pull request", "state": "open",
-				"head": map[string]any{"ref": "feature"}, "base": map[string]any{"ref": "main"},
+				"head": map[string]any{"ref": "feature", "sha": fmt.Sprintf("%040x", now.UnixNano())},
+				"base": map[string]any{"ref": "main", "sha": "6dcb09b5b57875f334f61aebed695e2e4193db5e"},
 				"user": map[string]any{"login": "octocat"}},
 			"repository": githubRepo(), "sender": map[string]any{"login": "octocat", "type": "User"}}
 	},

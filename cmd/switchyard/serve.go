@@ -115,6 +115,9 @@ func serveWorker(ctx context.Context, cfg config.Config, c client.Client, log *s
 	}
 	if err := ensureReconcileSchedules(ctx, cfg, c, log); err != nil {
 		w.Stop()
+		if ctx.Err() != nil {
+			return nil // shut down while the schedules were being created
+		}
 		return err
 	}
 	log.Info("worker started", "task_queue", workflows.TaskQueue, "integration_task_queues", workflows.IntegrationTaskQueues, "rates_per_second", cfg.Rates)
