@@ -38,48 +38,27 @@ var IntegrationTaskQueues = map[string]string{
 // ScheduleToStartTimeout is left unset on purpose: under a rate limit an
 // activity may wait in its queue for a long time, and that is the point.
 var (
-	stripeOptions = workflow.ActivityOptions{
-		TaskQueue:              StripeTaskQueue,
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Minute,
-		},
-	}
-	githubOptions = workflow.ActivityOptions{
-		TaskQueue:              GitHubTaskQueue,
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    10 * time.Minute,
-		},
-	}
-	crmOptions = workflow.ActivityOptions{
-		TaskQueue:              CRMTaskQueue,
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Minute,
-		},
-	}
+	stripeOptions = activityOptions(StripeTaskQueue, 30*time.Second, 24*time.Hour, 5*time.Minute)
+	githubOptions = activityOptions(GitHubTaskQueue, 30*time.Second, 24*time.Hour, 10*time.Minute)
+	crmOptions    = activityOptions(CRMTaskQueue, 30*time.Second, 24*time.Hour, 5*time.Minute)
 	// Slack posts are only worth sending while they are news.
-	slackOptions = workflow.ActivityOptions{
-		TaskQueue:              SlackTaskQueue,
-		StartToCloseTimeout:    15 * time.Second,
-		ScheduleToCloseTimeout: 6 * time.Hour,
+	slackOptions = activityOptions(SlackTaskQueue, 15*time.Second, 6*time.Hour, 2*time.Minute)
+)
+
+// activityOptions is one integration's policy: exponential backoff from 1 s
+// up to maxInterval, each attempt bounded by attempt, all of them by total.
+func activityOptions(queue string, attempt, total, maxInterval time.Duration) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		TaskQueue:              queue,
+		StartToCloseTimeout:    attempt,
+		ScheduleToCloseTimeout: total,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,
-			MaximumInterval:    2 * time.Minute,
+			MaximumInterval:    maxInterval,
 		},
 	}
-)
+}
 
 // StripeOptions returns the activity options for Stripe calls.
 func StripeOptions() workflow.ActivityOptions { return stripeOptions }
