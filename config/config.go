@@ -36,6 +36,9 @@ const DefaultBodyLimit = 2 << 20
 //	GITHUB_API_URL              GitHub REST API base URL (default "https://api.github.com/")
 //	TEMPORAL_CLI                path of the Temporal CLI that `switchyard dev` runs (default "./bin/temporal")
 //	STRIPE_MOCK                 path of stripe-mock that `switchyard dev` runs when STRIPE_API_KEY is unset (default "./bin/stripe-mock")
+//	SWITCHYARD_PAYLOAD_STORE    blob store for payloads too large for history: file:///dir, s3://…, gs://…, azblob://…
+//	                            (default: file:// under SWITCHYARD_DATA_DIR/payloads); ingress and worker must share it
+//	SWITCHYARD_PAYLOAD_THRESHOLD payloads of at least this many bytes go to the store (default 262144)
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -57,14 +60,25 @@ type Config struct {
 
 	TemporalCLI string
 	StripeMock  string
+
+	PayloadStore     string // blob URL; empty: a folder under DataDir
+	PayloadThreshold int    // bytes
 }
+
+// DefaultGitHubBodyLimit is GitHub's own cap on a delivery (25 MB). Bodies
+// above the payload threshold are kept outside workflow history, so they may
+// exceed Temporal's 2 MB payload limit.
+const DefaultGitHubBodyLimit = 25 << 20
+
+// DefaultPayloadThreshold is the size from which a payload is stored outside history.
+const DefaultPayloadThreshold = 256 << 10
 
 // Default returns the configuration used when the environment says nothing.
 func Default() Config {
 	return Config{
 		HTTPAddr:      ":8080",
 		BodyLimit:     DefaultBodyLimit,
-		BodyLimits:    map[string]int64{},
+		BodyLimits:    map[string]int64{"github": DefaultGitHubBodyLimit},
 		StartTimeout:  5 * time.Second,
 		DataDir:       ".switchyard",
 		LogLevel:      "info",
@@ -72,6 +86,8 @@ func Default() Config {
 		GitHubAPIURL:  "https://api.github.com/",
 		TemporalCLI:   "./bin/temporal",
 		StripeMock:    "./bin/stripe-mock",
+
+		PayloadThreshold: DefaultPayloadThreshold,
 	}
 }
 
@@ -131,6 +147,14 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SWITCHYARD_START_TIMEOUT: want a positive duration such as 5s, got %q", v))
 		} else {
 			c.StartTimeout = d
+		}
+	}
+	str("SWITCHYARD_PAYLOAD_STORE", &c.PayloadStore)
+	if v, ok := lookup("SWITCHYARD_PAYLOAD_THRESHOLD"); ok {
+		n, err := parseSize("SWITCHYARD_PAYLOAD_THRESHOLD", v)
+		errs = append(errs, err)
+		if err == nil {
+			c.PayloadThreshold = int(n)
 		}
 	}
 	switch c.LogLevel {

@@ -56,6 +56,7 @@ func New(c client.Client, acts Activities) sdkworker.Worker {
 func Register(w sdkworker.Registry, acts Activities) {
 	w.RegisterWorkflowWithOptions(workflows.StripePayment, workflow.RegisterOptions{Name: workflows.StripePaymentWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubIssue, workflow.RegisterOptions{Name: workflows.GitHubIssueWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.GitHubPush, workflow.RegisterOptions{Name: workflows.GitHubPushWorkflow})
 	w.RegisterActivity(acts.Stripe)
 	w.RegisterActivity(acts.GitHub)
 }

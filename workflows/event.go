@@ -53,5 +53,6 @@ func DefaultRoutes() []Route {
 	return []Route{
 		{Source: "stripe", EventType: "payment_intent.succeeded", Workflow: StripePaymentWorkflow, TaskQueue: TaskQueue},
 		{Source: "github", EventType: "issues.opened", Workflow: GitHubIssueWorkflow, TaskQueue: TaskQueue},
+		{Source: "github", EventType: "push", Workflow: GitHubPushWorkflow, TaskQueue: TaskQueue},
 	}
 }

@@ -71,12 +71,18 @@ func newLogger(level string) *slog.Logger {
 }
 
 // clientOptions follows Temporal's environment configuration (TEMPORAL_ADDRESS,
-// TEMPORAL_NAMESPACE, profiles, TLS, API key).
-func clientOptions(log *slog.Logger) (client.Options, error) {
-	opts, err := envconfig.LoadDefaultClientOptions()
+// TEMPORAL_NAMESPACE, profiles, TLS, API key), and keeps payloads above
+// SWITCHYARD_PAYLOAD_THRESHOLD in the payload store; closeStore releases it.
+func clientOptions(ctx context.Context, cfg config.Config, log *slog.Logger) (opts client.Options, closeStore func(), err error) {
+	opts, err = envconfig.LoadDefaultClientOptions()
 	if err != nil {
-		return client.Options{}, fmt.Errorf("temporal client configuration: %w", err)
+		return client.Options{}, nil, fmt.Errorf("temporal client configuration: %w", err)
 	}
 	opts.Logger = sdklog.NewStructuredLogger(log)
-	return opts, nil
+	store, err := openPayloadStore(ctx, cfg)
+	if err != nil {
+		return client.Options{}, nil, err
+	}
+	opts.ExternalStorage = store.ExternalStorage(cfg.PayloadThreshold)
+	return opts, func() { _ = store.Close() }, nil
 }

@@ -24,10 +24,11 @@ func runIngress(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if err := cfg.RequireWebhookSecrets(); err != nil {
 		return err
 	}
-	opts, err := clientOptions(log)
+	opts, closeStore, err := clientOptions(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	// Lazy: the ingress starts (and answers 503) while Temporal is down.
 	c, err := client.NewLazyClient(opts)
 	if err != nil {
@@ -69,10 +70,11 @@ func serveIngress(ctx context.Context, ln net.Listener, cfg config.Config, c cli
 }
 
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	opts, err := clientOptions(log)
+	opts, closeStore, err := clientOptions(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	c, err := client.Dial(opts)
 	if err != nil {
 		return fmt.Errorf("connect to temporal: %w", err)
