@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 	stripeclient "github.com/stripe/stripe-go/v76/client"
+	"go.temporal.io/sdk/temporal"
 )
 
 // StripeConfig is what the Stripe activities need. The key stays in the worker:
@@ -60,6 +62,9 @@ type PaymentIntent struct {
 	CustomerEmail  string
 	CustomerName   string
 	LatestChargeID string
+	AmountRefunded int64 // refunded on the latest charge
+	Refunded       bool  // the latest charge is fully refunded
+	Description    string
 	Livemode       bool
 }
 
@@ -80,13 +85,17 @@ func (s *Stripe) RetrievePaymentIntent(ctx context.Context, in RetrievePaymentIn
 	}
 	out := &PaymentIntent{
 		ID: pi.ID, Status: string(pi.Status), Amount: pi.Amount, AmountReceived: pi.AmountReceived,
-		Currency: string(pi.Currency), Livemode: pi.Livemode,
+		Currency: string(pi.Currency), Livemode: pi.Livemode, Description: pi.Description,
 	}
 	if pi.Customer != nil {
 		out.CustomerID, out.CustomerEmail, out.CustomerName = pi.Customer.ID, pi.Customer.Email, pi.Customer.Name
 	}
 	if pi.LatestCharge != nil {
 		out.LatestChargeID = pi.LatestCharge.ID
+		out.AmountRefunded, out.Refunded = pi.LatestCharge.AmountRefunded, pi.LatestCharge.Refunded
+		if out.CustomerEmail == "" && pi.LatestCharge.BillingDetails != nil {
+			out.CustomerEmail = firstNonEmpty(pi.LatestCharge.BillingDetails.Email, pi.LatestCharge.ReceiptEmail)
+		}
 	}
 	return out, nil
 }
@@ -103,4 +112,84 @@ func stripeError(err error) error {
 			fmt.Errorf("stripe %s: %s", se.Type, se.Msg))
 	}
 	return classify("Stripe", 0, 0, err)
+}
+
+// ListEventsInput selects Stripe events for reconciliation: those created at
+// or after Since, optionally only of some Types (at most 20, Stripe's limit),
+// newest first as Stripe lists them. Limit caps how many one call returns
+// (default and maximum 1000, so the result stays far below Temporal's payload
+// limit); StartingAfter resumes from a previous result's NextCursor.
+type ListEventsInput struct {
+	Since         time.Time
+	Types         []string
+	Limit         int
+	StartingAfter string
+}
+
+// StripeEvent is one event as the Stripe API lists it. Raw is the whole event
+// JSON, the same shape a webhook delivers, so it can be fed to a workflow.
+type StripeEvent struct {
+	ID      string
+	Type    string
+	Created time.Time
+	Raw     json.RawMessage
+}
+
+// ListEventsResult is one batch of events. NextCursor is set when Limit cut
+// the listing short: pass it as StartingAfter to continue.
+type ListEventsResult struct {
+	Events     []StripeEvent
+	NextCursor string
+}
+
+// maxListEvents bounds one activity's result: 1,000 events of a few KB each
+// stay well below Temporal's 2 MB payload limit only if callers page, so the
+// cap is also the default.
+const maxListEvents = 1000
+
+// ListEvents lists events with GET /v1/events and created[gte], following
+// Stripe's starting_after paging until Limit events or the end. It only
+// reads, so retrying it is harmless.
+func (s *Stripe) ListEvents(ctx context.Context, in ListEventsInput) (*ListEventsResult, error) {
+	if s.api == nil {
+		return nil, notConfigured("stripe", "STRIPE_API_KEY")
+	}
+	if len(in.Types) > 20 {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("list events: %d types given, Stripe accepts at most 20", len(in.Types)), "StripeInvalidRequest", nil)
+	}
+	limit := in.Limit
+	if limit <= 0 || limit > maxListEvents {
+		limit = maxListEvents
+	}
+	params := &stripe.EventListParams{}
+	params.Context = ctx
+	params.Limit = stripe.Int64(int64(min(limit, 100))) // page size; Stripe's maximum is 100
+	if !in.Since.IsZero() {
+		params.CreatedRange = &stripe.RangeQueryParams{GreaterThanOrEqual: in.Since.Unix()}
+	}
+	for _, t := range in.Types {
+		params.Types = append(params.Types, stripe.String(t))
+	}
+	if in.StartingAfter != "" {
+		params.StartingAfter = stripe.String(in.StartingAfter)
+	}
+	out := &ListEventsResult{}
+	it := s.api.Events.List(params)
+	for it.Next() {
+		if len(out.Events) == limit {
+			out.NextCursor = out.Events[len(out.Events)-1].ID
+			break
+		}
+		e := it.Event()
+		raw, err := json.Marshal(e)
+		if err != nil {
+			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("encode event %s: %v", e.ID, err), "StripeDecode", nil)
+		}
+		out.Events = append(out.Events, StripeEvent{ID: e.ID, Type: string(e.Type), Created: time.Unix(e.Created, 0).UTC(), Raw: raw})
+	}
+	if err := it.Err(); err != nil {
+		return nil, stripeError(err)
+	}
+	return out, nil
 }

@@ -39,6 +39,15 @@ const DefaultBodyLimit = 2 << 20
 //	SWITCHYARD_PAYLOAD_STORE    blob store for payloads too large for history: file:///dir, s3://…, gs://…, azblob://…
 //	                            (default: file:// under SWITCHYARD_DATA_DIR/payloads); ingress and worker must share it
 //	SWITCHYARD_PAYLOAD_THRESHOLD payloads of at least this many bytes go to the store (default 262144)
+//	HUBSPOT_TOKEN               HubSpot private app token for the CRM activities (unset: CRM disabled)
+//	HUBSPOT_API_URL             HubSpot API base URL (default "https://api.hubapi.com")
+//	HUBSPOT_DEAL_STAGE_REFUNDED deal stage ID for refunded payments (default "closedlost")
+//	SLACK_BOT_TOKEN             Slack bot token (xoxb-…) for the Slack activities
+//	SLACK_WEBHOOK_URL           Slack incoming-webhook URL, used when SLACK_BOT_TOKEN is unset
+//	SLACK_CHANNEL               channel the workflows post to with the bot token (default "#payments")
+//	SLACK_API_URL               Slack Web API base URL (default "https://slack.com/api/")
+//	SWITCHYARD_RATE_<NAME>      activities per second on one integration's task queue, NAME one of
+//	                            STRIPE (default 25), GITHUB (1.3), CRM (10), SLACK (1); see DefaultRates
 //
 // Secrets given as lists let an operator rotate a secret without downtime: add
 // the new one, switch the sender, then remove the old one.
@@ -61,8 +70,35 @@ type Config struct {
 	TemporalCLI string
 	StripeMock  string
 
-	PayloadStore     string // blob URL; empty: a folder under DataDir
-	PayloadThreshold int    // bytes
+	PayloadStore         string // blob URL; empty: a folder under DataDir
+	PayloadThreshold     int    // bytes
+	HubSpotToken         string
+	HubSpotAPIURL        string
+	HubSpotStageRefunded string
+	SlackBotToken        string
+	SlackWebhookURL      string
+	SlackChannel         string
+	SlackAPIURL          string
+	// Rates are activities per second per integration task queue, by
+	// lower-case integration name (stripe, github, crm, slack).
+	Rates map[string]float64
+}
+
+// DefaultRates are the providers' documented limits, as activities per
+// second on each integration's task queue (one activity is one API call,
+// except the Slack post, which first reads history under a separate, higher
+// limit):
+//   - stripe 25: Stripe allows 25 requests/s in test mode and 100 in live
+//     mode (docs.stripe.com/rate-limits); 25 is safe for both.
+//   - github 1.3: 5,000 requests/hour for a token (docs.github.com, "Rate
+//     limits for the REST API"; go-github's Rate carries it) is 1.39/s.
+//   - crm 10: HubSpot private apps get 100 requests per 10 s on Free/Starter
+//     (190 on Professional/Enterprise; developers.hubspot.com, API usage
+//     guidelines).
+//   - slack 1: chat.postMessage allows about one message per second per
+//     channel, and incoming webhooks one per second (api.slack.com, rate limits).
+func DefaultRates() map[string]float64 {
+	return map[string]float64{"stripe": 25, "github": 1.3, "crm": 10, "slack": 1}
 }
 
 // DefaultGitHubBodyLimit is GitHub's own cap on a delivery (25 MB). Bodies
@@ -88,6 +124,10 @@ func Default() Config {
 		StripeMock:    "./bin/stripe-mock",
 
 		PayloadThreshold: DefaultPayloadThreshold,
+		HubSpotAPIURL:    "https://api.hubapi.com",
+		SlackChannel:     "#payments",
+		SlackAPIURL:      "https://slack.com/api/",
+		Rates:            DefaultRates(),
 	}
 }
 
@@ -116,6 +156,24 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 	str("GITHUB_API_URL", &c.GitHubAPIURL)
 	str("TEMPORAL_CLI", &c.TemporalCLI)
 	str("STRIPE_MOCK", &c.StripeMock)
+	str("HUBSPOT_TOKEN", &c.HubSpotToken)
+	str("HUBSPOT_API_URL", &c.HubSpotAPIURL)
+	str("HUBSPOT_DEAL_STAGE_REFUNDED", &c.HubSpotStageRefunded)
+	str("SLACK_BOT_TOKEN", &c.SlackBotToken)
+	str("SLACK_WEBHOOK_URL", &c.SlackWebhookURL)
+	str("SLACK_CHANNEL", &c.SlackChannel)
+	str("SLACK_API_URL", &c.SlackAPIURL)
+	for name := range c.Rates {
+		key := "SWITCHYARD_RATE_" + strings.ToUpper(name)
+		if v, ok := lookup(key); ok {
+			r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || r <= 0 {
+				errs = append(errs, fmt.Errorf("%s: want a positive number of activities per second, got %q", key, v))
+				continue
+			}
+			c.Rates[name] = r
+		}
+	}
 	if v, ok := lookup("STRIPE_WEBHOOK_SECRET"); ok {
 		c.StripeWebhookSecrets = SplitList(v)
 	}

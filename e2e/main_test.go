@@ -26,6 +26,11 @@ const (
 	stripeSecret = "whsec_e2e_secret"
 	githubSecret = "e2e-github-secret"
 	githubToken  = "ghp_e2etoken"
+	hubspotToken = "pat-na1-e2e-token"
+	slackToken   = "xoxb-e2e-token"
+	// crmRate is the CRM task queue's rate (activities per second) in e2e,
+	// which the fan-out test checks the fake HubSpot never sees exceeded.
+	crmRate = 8
 )
 
 // stack is what every test in this package talks to.
@@ -33,6 +38,9 @@ var stack struct {
 	client  client.Client
 	ingress *httptest.Server
 	github  *fakes.GitHub
+	hubspot *fakes.HubSpot
+	slack   *fakes.Slack
+	stripe  *fakes.Stripe
 	cfg     config.Config
 }
 
@@ -57,12 +65,26 @@ func run(m *testing.M) int {
 	defer stopStripe()
 	stack.github = fakes.NewGitHub(githubToken)
 	defer stack.github.Close()
+	stack.hubspot = fakes.NewHubSpot(hubspotToken)
+	defer stack.hubspot.Close()
+	stack.slack = fakes.NewSlack(slackToken)
+	defer stack.slack.Close()
+	// Objects a test puts here are served with the state it sets; anything
+	// else goes on to stripe-mock (see fakes.Stripe for why).
+	if stack.stripe, err = fakes.NewStripe(stripeURL); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: stripe fake:", err)
+		return 1
+	}
+	defer stack.stripe.Close()
 
 	cfg := config.Default()
 	cfg.StripeWebhookSecrets = []string{stripeSecret}
 	cfg.GitHubWebhookSecrets = []string{githubSecret}
-	cfg.StripeAPIKey, cfg.StripeAPIBase = "sk_test_123", stripeURL
+	cfg.StripeAPIKey, cfg.StripeAPIBase = "sk_test_123", stack.stripe.URL
 	cfg.GitHubToken, cfg.GitHubAPIURL = githubToken, stack.github.URL
+	cfg.HubSpotToken, cfg.HubSpotAPIURL = hubspotToken, stack.hubspot.URL
+	cfg.SlackBotToken, cfg.SlackAPIURL, cfg.SlackChannel = slackToken, stack.slack.APIURL(), "#payments"
+	cfg.Rates = map[string]float64{"stripe": 100, "github": 50, "crm": crmRate, "slack": 50}
 	cfg.StartTimeout = 10 * time.Second
 	stack.cfg = cfg
 	stack.client = srv.Client()

@@ -9,7 +9,7 @@ make --no-print-directory lint
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || echo $((20000 + RANDOM % 20000)))
-./bin/stripe-mock -http-addr "127.0.0.1:${port}" >/tmp/switchyard-stripe-mock.$$.log 2>&1 &
+./bin/stripe-mock -http-addr "127.0.0.1:${port}" -https-addr "127.0.0.1:" >/tmp/switchyard-stripe-mock.$$.log 2>&1 &
 mock_pid=$!
 trap 'kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

@@ -1,4 +1,4 @@
-// Package worker wires Switchyard's workflows and activities to a Temporal worker.
+// Package worker wires Switchyard's workflows and activities to Temporal workers.
 package worker
 
 import (
@@ -18,6 +18,11 @@ import (
 type Activities struct {
 	Stripe *activities.Stripe
 	GitHub *activities.GitHub
+	CRM    *activities.CRM
+	Slack  *activities.Slack
+
+	// rates are activities per second per integration task queue.
+	rates map[string]float64
 }
 
 // NewActivities builds every integration's client once from cfg. An
@@ -29,34 +34,130 @@ func NewActivities(cfg config.Config, log *slog.Logger) (Activities, error) {
 	if err != nil {
 		return Activities{}, fmt.Errorf("github integration: %w", err)
 	}
+	hs, err := activities.NewHubSpot(activities.HubSpotConfig{
+		Token: cfg.HubSpotToken, APIURL: cfg.HubSpotAPIURL, StageRefunded: cfg.HubSpotStageRefunded})
+	if err != nil {
+		return Activities{}, fmt.Errorf("hubspot integration: %w", err)
+	}
+	var crm activities.CRMBackend
+	if hs != nil { // a nil *HubSpot in the interface would not be a nil backend
+		crm = hs
+	}
 	a := Activities{
 		Stripe: activities.NewStripe(activities.StripeConfig{APIKey: cfg.StripeAPIKey, APIBase: cfg.StripeAPIBase}),
 		GitHub: gh,
+		CRM:    activities.NewCRM(crm, "HUBSPOT_TOKEN"),
+		Slack: activities.NewSlack(activities.SlackConfig{
+			BotToken: cfg.SlackBotToken, WebhookURL: cfg.SlackWebhookURL,
+			DefaultChannel: cfg.SlackChannel, APIURL: cfg.SlackAPIURL,
+		}),
+		rates: cfg.Rates,
 	}
 	// Every exported method of an activity struct is registered as an
 	// activity, so whether an integration is enabled is read from cfg here.
-	for variable, value := range map[string]string{"STRIPE_API_KEY": cfg.StripeAPIKey, "GITHUB_TOKEN": cfg.GitHubToken} {
-		if value == "" {
-			log.Warn("integration disabled: credentials not set", "variable", variable)
+	for _, c := range []struct{ name, variable, value string }{
+		{"stripe", "STRIPE_API_KEY", cfg.StripeAPIKey},
+		{"github", "GITHUB_TOKEN", cfg.GitHubToken},
+		{"crm", "HUBSPOT_TOKEN", cfg.HubSpotToken},
+		{"slack", "SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL", cfg.SlackBotToken + cfg.SlackWebhookURL},
+	} {
+		if c.value == "" {
+			log.Warn("integration disabled: credentials not set", "integration", c.name, "variable", c.variable)
 		}
 	}
 	return a, nil
 }
 
-// New returns a worker on the event task queue with every workflow and
-// activity registered. The caller runs it (Run or Start/Stop).
-func New(c client.Client, acts Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
-	Register(w, acts)
-	return w
+// group is the event worker plus one rate-limited worker per integration.
+// Registering on it registers on the event worker; Start and Stop act on all.
+type group struct {
+	sdkworker.Worker
+	integrations []sdkworker.Worker
 }
 
-// Register adds the workflows and activities to w. Adding a workflow is one
-// line here; adding an integration is one struct in activities/ and one line.
+// New returns the worker set: workflows on the event task queue, and each
+// integration's activities on its own task queue, whose
+// TaskQueueActivitiesPerSecond is the integration's configured rate (the
+// server enforces it across all workers of the queue). Start and Stop act on
+// all of them. The caller runs it (Run or Start/Stop).
+func New(c client.Client, acts Activities) sdkworker.Worker {
+	g := &group{Worker: sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})}
+	registerWorkflows(g.Worker)
+	rates := acts.rates
+	if rates == nil {
+		rates = config.DefaultRates()
+	}
+	for name, act := range map[string]any{"stripe": acts.Stripe, "github": acts.GitHub, "crm": acts.CRM, "slack": acts.Slack} {
+		w := sdkworker.New(c, workflows.IntegrationTaskQueues[name], sdkworker.Options{
+			TaskQueueActivitiesPerSecond: rates[name],
+			DisableWorkflowWorker:        true,
+			// The server splits a queue's rate across its partitions (four by
+			// default); with fewer pollers than partitions some sit idle and
+			// the queue runs well below its rate.
+			MaxConcurrentActivityTaskPollers: 4,
+		})
+		w.RegisterActivity(act)
+		g.integrations = append(g.integrations, w)
+	}
+	return g
+}
+
+// Start starts the integration workers, then the event worker.
+func (g *group) Start() error {
+	for i, w := range g.integrations {
+		if err := w.Start(); err != nil {
+			for _, started := range g.integrations[:i] {
+				started.Stop()
+			}
+			return err
+		}
+	}
+	if err := g.Worker.Start(); err != nil {
+		for _, w := range g.integrations {
+			w.Stop()
+		}
+		return err
+	}
+	return nil
+}
+
+// Run starts everything and stops it when interruptCh delivers.
+func (g *group) Run(interruptCh <-chan any) error {
+	if err := g.Start(); err != nil {
+		return err
+	}
+	<-interruptCh
+	g.Stop()
+	return nil
+}
+
+// Stop stops the event worker, then the integration workers, each waiting
+// for its running tasks.
+func (g *group) Stop() {
+	g.Worker.Stop()
+	for _, w := range g.integrations {
+		w.Stop()
+	}
+}
+
+// Register adds every workflow and activity to one registry (a test
+// environment or a replayer). Adding a workflow is one line in
+// registerWorkflows; adding an integration is one struct in activities/ and
+// one line here and in New.
 func Register(w sdkworker.Registry, acts Activities) {
-	w.RegisterWorkflowWithOptions(workflows.StripePayment, workflow.RegisterOptions{Name: workflows.StripePaymentWorkflow})
-	w.RegisterWorkflowWithOptions(workflows.GitHubIssue, workflow.RegisterOptions{Name: workflows.GitHubIssueWorkflow})
-	w.RegisterWorkflowWithOptions(workflows.GitHubPush, workflow.RegisterOptions{Name: workflows.GitHubPushWorkflow})
+	registerWorkflows(w)
 	w.RegisterActivity(acts.Stripe)
 	w.RegisterActivity(acts.GitHub)
+	w.RegisterActivity(acts.CRM)
+	w.RegisterActivity(acts.Slack)
+}
+
+func registerWorkflows(w sdkworker.Registry) {
+	w.RegisterWorkflowWithOptions(workflows.StripePayment, workflow.RegisterOptions{Name: workflows.StripePaymentWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.GitHubIssue, workflow.RegisterOptions{Name: workflows.GitHubIssueWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.StripeCheckout, workflow.RegisterOptions{Name: workflows.StripeCheckoutWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.StripeRefund, workflow.RegisterOptions{Name: workflows.StripeRefundWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.StripeCustomerSync, workflow.RegisterOptions{Name: workflows.StripeCustomerSyncWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.GitHubPullRequest, workflow.RegisterOptions{Name: workflows.GitHubPullRequestWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.GitHubPush, workflow.RegisterOptions{Name: workflows.GitHubPushWorkflow})
 }

@@ -53,6 +53,13 @@ func DefaultRoutes() []Route {
 	return []Route{
 		{Source: "stripe", EventType: "payment_intent.succeeded", Workflow: StripePaymentWorkflow, TaskQueue: TaskQueue},
 		{Source: "github", EventType: "issues.opened", Workflow: GitHubIssueWorkflow, TaskQueue: TaskQueue},
+		{Source: "stripe", EventType: "checkout.session.completed", Workflow: StripeCheckoutWorkflow, TaskQueue: TaskQueue},
+		{Source: "stripe", EventType: "charge.refunded", Workflow: StripeRefundWorkflow, TaskQueue: TaskQueue},
+		{Source: "stripe", EventType: "invoice.paid", Workflow: StripeCustomerSyncWorkflow, TaskQueue: TaskQueue},
+		{Source: "stripe", EventType: "customer.updated", Workflow: StripeCustomerSyncWorkflow, TaskQueue: TaskQueue},
+		{Source: "github", EventType: "issues.closed", Workflow: GitHubIssueWorkflow, TaskQueue: TaskQueue},
+		{Source: "github", EventType: "pull_request.opened", Workflow: GitHubPullRequestWorkflow, TaskQueue: TaskQueue},
+		{Source: "github", EventType: "pull_request.synchronize", Workflow: GitHubPullRequestWorkflow, TaskQueue: TaskQueue},
 		{Source: "github", EventType: "push", Workflow: GitHubPushWorkflow, TaskQueue: TaskQueue},
 	}
 }

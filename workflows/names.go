@@ -12,6 +12,11 @@ const TaskQueue = "switchyard"
 const (
 	StripePaymentWorkflow = "StripePayment"
 	GitHubIssueWorkflow   = "GitHubIssue"
+
+	StripeCheckoutWorkflow     = "StripeCheckout"
+	StripeRefundWorkflow       = "StripeRefund"
+	StripeCustomerSyncWorkflow = "StripeCustomerSync"
+	GitHubPullRequestWorkflow  = "GitHubPullRequest"
 )
 
 // GitHubPushWorkflow is the workflow type of push deliveries.

@@ -19,6 +19,8 @@ import (
 var (
 	stripeActs *activities.Stripe
 	githubActs *activities.GitHub
+	crmActs    *activities.CRM
+	slackActs  *activities.Slack
 )
 
 func paymentEvent() workflows.EventInput {
@@ -32,6 +34,7 @@ func TestStripePaymentFetchesCurrentState(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterActivity(stripeActs)
+	crm := newFakeCRM(env)
 	env.OnActivity(stripeActs.RetrievePaymentIntent, mock.Anything, activities.RetrievePaymentIntentInput{ID: "pi_42"}).
 		Return(&activities.PaymentIntent{ID: "pi_42", Status: "succeeded", Amount: 500, Currency: "usd"}, nil).Once()
 
@@ -41,6 +44,8 @@ func TestStripePaymentFetchesCurrentState(t *testing.T) {
 	var res workflows.StripePaymentResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	assert.Equal(t, "succeeded", res.PaymentIntent.Status)
+	assert.Equal(t, activities.DealWon, crm.deals["pi_42"].Stage)
+	assert.Nil(t, res.Sync.Contact, "no email, no contact")
 	env.AssertExpectations(t)
 }
 
@@ -48,6 +53,7 @@ func TestStripePaymentRetriesTransientFailures(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterActivity(stripeActs)
+	newFakeCRM(env)
 	calls := 0
 	env.OnActivity(stripeActs.RetrievePaymentIntent, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RetrievePaymentIntentInput) (*activities.PaymentIntent, error) {
@@ -93,6 +99,17 @@ func TestGitHubIssueCommentsWithMarker(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterActivity(githubActs)
+	env.RegisterActivity(crmActs)
+	env.RegisterActivity(slackActs)
+	env.OnActivity(crmActs.CreateCRMTicket, mock.Anything, activities.CreateTicketInput{
+		ExternalKey: "github:octo:repo:7", Subject: "octo/repo#7: Broken"}).
+		Return(&activities.CRMRecord{ID: "T-55", Created: true}, nil).Once()
+	var slackText string
+	env.OnActivity(slackActs.PostSlackMessage, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.PostSlackMessageInput) (*activities.PostSlackMessageResult, error) {
+			slackText = in.Text
+			return &activities.PostSlackMessageResult{Timestamp: "1.2"}, nil
+		}).Once()
 	var got activities.CommentOnIssueInput
 	env.OnActivity(githubActs.CommentOnIssue, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.CommentOnIssueInput) (*activities.CommentOnIssueResult, error) {
@@ -110,6 +127,9 @@ func TestGitHubIssueCommentsWithMarker(t *testing.T) {
 	assert.Equal(t, 7, got.Number)
 	assert.Equal(t, "github:42:abc", got.Marker, "the marker is the workflow ID, unique per delivery")
 	assert.Contains(t, got.Body, "Broken")
+	assert.Contains(t, got.Body, "T-55", "the comment names the CRM ticket")
+	assert.Contains(t, slackText, "T-55")
+	env.AssertExpectations(t)
 }
 
 func TestRoutes(t *testing.T) {
@@ -121,7 +141,17 @@ func TestRoutes(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = workflows.FindRoute(routes, "github", "payment_intent.succeeded")
 	assert.False(t, ok, "a route is per source")
-	r, ok = workflows.FindRoute(routes, "github", "pull_request.opened")
+	r, ok = workflows.FindRoute(routes, "github", "pull_request.edited")
 	require.True(t, ok)
 	assert.Equal(t, "PR", r.Workflow)
+	r, ok = workflows.FindRoute(routes, "github", "pull_request.opened")
+	require.True(t, ok)
+	assert.Equal(t, workflows.GitHubPullRequestWorkflow, r.Workflow, "the built-in route comes first")
+	for _, typ := range []string{"checkout.session.completed", "charge.refunded", "invoice.paid", "customer.updated"} {
+		_, ok = workflows.FindRoute(routes, "stripe", typ)
+		assert.True(t, ok, typ)
+	}
+	r, ok = workflows.FindRoute(routes, "github", "issues.closed")
+	require.True(t, ok)
+	assert.Equal(t, workflows.GitHubIssueWorkflow, r.Workflow)
 }

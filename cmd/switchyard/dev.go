@@ -132,7 +132,8 @@ func startStripeMock(ctx context.Context, path string) (stop func(), err error) 
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("stripe-mock not found at %q: %w", path, err)
 	}
-	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", devStripeMock))
+	// "-https-addr 127.0.0.1:" keeps stripe-mock off its default HTTPS port 12112.
+	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", devStripeMock), "-https-addr", "127.0.0.1:")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start stripe-mock: %w", err)

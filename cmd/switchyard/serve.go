@@ -93,7 +93,7 @@ func serveWorker(ctx context.Context, cfg config.Config, c client.Client, log *s
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	log.Info("worker started", "task_queue", workflows.TaskQueue)
+	log.Info("worker started", "task_queue", workflows.TaskQueue, "integration_task_queues", workflows.IntegrationTaskQueues, "rates_per_second", cfg.Rates)
 	<-ctx.Done()
 	w.Stop()
 	return nil

@@ -106,7 +106,9 @@ func StripeMock() (url string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", port))
+	// stripe-mock also listens for HTTPS on :12112 unless told otherwise, which
+	// clashes with any other stripe-mock on the machine: let the OS pick.
+	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", port), "-https-addr", "127.0.0.1:")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return "", nil, fmt.Errorf("start stripe-mock: %w", err)

@@ -1,0 +1,168 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/switchyard/switchyard/internal/fakes"
+)
+
+// stripeEventBody is a Stripe event of any type about one object.
+func stripeEventBody(eventID, typ, objectID, object string) []byte {
+	return []byte(fmt.Sprintf(`{"id":%q,"object":"event","type":%q,"api_version":"2020-08-27","created":%d,`+
+		`"livemode":false,"data":{"object":{"id":%q,"object":%q}}}`, eventID, typ, time.Now().Unix(), objectID, object))
+}
+
+// putPayment stores a succeeded PaymentIntent, its customer and its charge in
+// the Stripe fake; refunded says whether Stripe reports the charge refunded.
+func putPayment(suffix, email string, refunded bool) (pi, ch string) {
+	pi, ch, cus := "pi_"+suffix, "ch_"+suffix, "cus_"+suffix
+	stack.stripe.Put(map[string]any{"id": cus, "object": "customer", "email": email, "name": "Ada Lovelace"})
+	stack.stripe.Put(map[string]any{"id": ch, "object": "charge", "amount": 2500, "currency": "eur", "status": "succeeded",
+		"refunded": refunded, "amount_refunded": map[bool]int{true: 2500}[refunded], "payment_intent": pi, "customer": cus})
+	stack.stripe.Put(map[string]any{"id": pi, "object": "payment_intent", "status": "succeeded", "amount": 2500,
+		"amount_received": 2500, "currency": "eur", "customer": cus, "latest_charge": ch})
+	return pi, ch
+}
+
+func slackMessagesMentioning(s string) int {
+	n := 0
+	for _, m := range stack.slack.Messages("#payments") {
+		if strings.Contains(m.Text, s) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestPaymentReachesCRMAndSlackExactlyOnce(t *testing.T) {
+	suffix := fmt.Sprintf("once%d", time.Now().UnixNano())
+	email := suffix + "@example.com"
+	pi, _ := putPayment(suffix, email, false)
+	stack.hubspot.FailNext(2) // the CRM's first two calls answer 500
+	body := stripeEventBody("evt_"+suffix, "payment_intent.succeeded", pi, "payment_intent")
+
+	first := postStripe(t, stack.ingress.URL, body)
+	require.Equal(t, http.StatusOK, first.Status, first.Error)
+	second := postStripe(t, stack.ingress.URL, body)
+	require.Equal(t, http.StatusOK, second.Status, second.Error)
+	assert.True(t, second.Duplicate)
+	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, first.WorkflowID))
+
+	var contacts, deals int
+	for _, c := range stack.hubspot.Objects("contacts") {
+		if c.Properties["email"] == email {
+			contacts++
+		}
+	}
+	for _, d := range stack.hubspot.Objects("deals") {
+		if d.Properties["switchyard_external_id"] == pi {
+			deals++
+			assert.Equal(t, "closedwon", d.Properties["dealstage"])
+			assert.Equal(t, "25.00", d.Properties["amount"])
+		}
+	}
+	assert.Equal(t, 1, contacts, "one contact despite two failed calls and a redelivery")
+	assert.Equal(t, 1, deals, "one deal")
+	assert.Equal(t, 1, slackMessagesMentioning(pi), "one Slack message")
+}
+
+func TestRefundBeforePaymentEndsRefunded(t *testing.T) {
+	suffix := fmt.Sprintf("ooo%d", time.Now().UnixNano())
+	// Stripe already reports the payment refunded when either event is processed.
+	pi, ch := putPayment(suffix, suffix+"@example.com", true)
+	refund := postStripe(t, stack.ingress.URL, stripeEventBody("evt_r_"+suffix, "charge.refunded", ch, "charge"))
+	require.Equal(t, http.StatusOK, refund.Status, refund.Error)
+	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, refund.WorkflowID))
+	pay := postStripe(t, stack.ingress.URL, stripeEventBody("evt_p_"+suffix, "payment_intent.succeeded", pi, "payment_intent"))
+	require.Equal(t, http.StatusOK, pay.Status, pay.Error)
+	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, pay.WorkflowID))
+
+	var stages []string
+	for _, d := range stack.hubspot.Objects("deals") {
+		if d.Properties["switchyard_external_id"] == pi {
+			stages = append(stages, d.Properties["dealstage"])
+		}
+	}
+	assert.Equal(t, []string{"closedlost"}, stages, "one deal, in the refunded stage Stripe reports, not closed-won")
+}
+
+func TestRetryAfterDelaysNextAttempt(t *testing.T) {
+	suffix := fmt.Sprintf("ra%d", time.Now().UnixNano())
+	stack.stripe.Put(map[string]any{"id": "cus_" + suffix, "object": "customer", "email": suffix + "@example.com"})
+	before := len(stack.hubspot.Arrivals())
+	stack.hubspot.RateLimitNext(1, 2*time.Second)
+	a := postStripe(t, stack.ingress.URL, stripeEventBody("evt_"+suffix, "customer.updated", "cus_"+suffix, "customer"))
+	require.Equal(t, http.StatusOK, a.Status, a.Error)
+	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, a.WorkflowID))
+
+	arrivals := stack.hubspot.Arrivals()[before:]
+	require.Len(t, arrivals, 2, "one 429, then the attempt that succeeded")
+	gap := arrivals[1].Sub(arrivals[0])
+	// Without Retry-After the retry policy would wait 1 s; generous bounds.
+	assert.GreaterOrEqual(t, gap, 1500*time.Millisecond, "the next attempt waited for Retry-After: 2")
+	assert.Less(t, gap, 30*time.Second)
+}
+
+func TestFanOutStaysUnderProviderRate(t *testing.T) {
+	const events = 200
+	// The server lets a queue burst about one second's worth above its rate.
+	const bound = 2*crmRate + 4
+	run := fmt.Sprintf("fan%d", time.Now().UnixNano())
+	for i := range events {
+		stack.stripe.Put(map[string]any{"id": fmt.Sprintf("cus_%s_%d", run, i), "object": "customer",
+			"email": fmt.Sprintf("%s-%d@example.com", run, i), "name": "Fan Out"})
+	}
+	stack.hubspot.LimitRate(bound)
+	defer stack.hubspot.LimitRate(0)
+	before := len(stack.hubspot.Arrivals())
+
+	ids := make([]string, events)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range events {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			a := postStripe(t, stack.ingress.URL, stripeEventBody(fmt.Sprintf("evt_%s_%d", run, i), "customer.updated",
+				fmt.Sprintf("cus_%s_%d", run, i), "customer"))
+			assert.Equal(t, http.StatusOK, a.Status, a.Error)
+			ids[i] = a.WorkflowID
+		}()
+	}
+	wg.Wait()
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		n := 0
+		for _, o := range stack.hubspot.Objects("contacts") {
+			if strings.HasPrefix(o.Properties["email"], run+"-") {
+				n++
+			}
+		}
+		assert.Equal(c, events, n)
+	}, 90*time.Second, 250*time.Millisecond, "every customer reached the CRM")
+	for _, id := range ids {
+		d, err := stack.client.DescribeWorkflowExecution(context.Background(), id, "")
+		require.NoError(t, err)
+		assert.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, d.GetWorkflowExecutionInfo().GetStatus(), id)
+	}
+	arrivals := stack.hubspot.Arrivals()[before:]
+	peak := fakes.MaxInWindow(arrivals, time.Second)
+	t.Logf("%d CRM requests in %s, peak %d in one second (rate %d/s)", len(arrivals),
+		arrivals[len(arrivals)-1].Sub(arrivals[0]).Round(time.Millisecond), peak, crmRate)
+	hist := map[int]int{}
+	for _, a := range arrivals {
+		hist[int(a.Sub(arrivals[0]).Seconds())]++
+	}
+	t.Logf("per second: %v", hist)
+	assert.LessOrEqual(t, peak, bound, "the CRM never saw more than its rate plus the server's burst")
+}
