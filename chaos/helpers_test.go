@@ -133,8 +133,10 @@ func stripeEvent(id string) []byte {
 }
 
 // deliver posts one signed Stripe event, signed now (as Stripe re-signs each attempt).
-func deliver(base, id string) (answer, error) {
-	body := stripeEvent(id)
+func deliver(base, id string) (answer, error) { return deliverBody(base, stripeEvent(id)) }
+
+// deliverBody posts any Stripe event body, signed now.
+func deliverBody(base string, body []byte) (answer, error) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	m := hmac.New(sha256.New, []byte(stripeSecret))
 	m.Write([]byte(ts + "."))
