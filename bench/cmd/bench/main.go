@@ -147,12 +147,22 @@ func serverPhase(ctx context.Context, o options, name, db, logDir string) (serve
 	}
 	for _, c := range o.concs {
 		var rs, is []float64
-		for range o.runs {
-			r, err := raw("-c", strconv.Itoa(c), "-d", d)
-			if err != nil {
-				return f, err
+		for n := range o.runs {
+			// Alternate which goes first: the server slows as open workflows
+			// pile up (no worker runs here), which must not favour either side.
+			var r, i result
+			var err error
+			if n%2 == 0 {
+				r, err = raw("-c", strconv.Itoa(c), "-d", d)
+				if err == nil {
+					i, err = web("-c", strconv.Itoa(c), "-d", d)
+				}
+			} else {
+				i, err = web("-c", strconv.Itoa(c), "-d", d)
+				if err == nil {
+					r, err = raw("-c", strconv.Itoa(c), "-d", d)
+				}
 			}
-			i, err := web("-c", strconv.Itoa(c), "-d", d)
 			if err != nil {
 				return f, err
 			}
@@ -171,12 +181,20 @@ func serverPhase(ctx context.Context, o options, name, db, logDir string) (serve
 	f.rate = max(1, sat/2)
 	rate := strconv.FormatFloat(f.rate, 'f', 1, 64)
 	var rl, il [3][]float64
-	for range o.runs {
-		r, err := raw("-rate", rate, "-d", d)
-		if err != nil {
-			return f, err
+	for n := range o.runs {
+		var r, i result
+		var err error
+		if n%2 == 0 {
+			r, err = raw("-rate", rate, "-d", d)
+			if err == nil {
+				i, err = web("-rate", rate, "-d", d)
+			}
+		} else {
+			i, err = web("-rate", rate, "-d", d)
+			if err == nil {
+				r, err = raw("-rate", rate, "-d", d)
+			}
 		}
-		i, err := web("-rate", rate, "-d", d)
 		if err != nil {
 			return f, err
 		}
