@@ -39,6 +39,7 @@ const DefaultBodyLimit = 2 << 20
 //	SWITCHYARD_PAYLOAD_STORE    blob store for payloads too large for history: file:///dir, s3://…, gs://…, azblob://…
 //	                            (default: file:// under SWITCHYARD_DATA_DIR/payloads); ingress and worker must share it
 //	SWITCHYARD_PAYLOAD_THRESHOLD payloads of at least this many bytes go to the store (default 262144)
+//	SWITCHYARD_PPROF_ADDR       if set, serve net/http/pprof there (loopback only; for `make bench` profiling)
 //	HUBSPOT_TOKEN               HubSpot private app token for the CRM activities (unset: CRM disabled)
 //	HUBSPOT_API_URL             HubSpot API base URL (default "https://api.hubapi.com")
 //	HUBSPOT_DEAL_STAGE_REFUNDED deal stage ID for refunded payments (default "closedlost")
@@ -72,6 +73,7 @@ type Config struct {
 
 	PayloadStore         string // blob URL; empty: a folder under DataDir
 	PayloadThreshold     int    // bytes
+	PprofAddr            string // empty: no profiling endpoint
 	HubSpotToken         string
 	HubSpotAPIURL        string
 	HubSpotStageRefunded string
@@ -208,6 +210,7 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 		}
 	}
 	str("SWITCHYARD_PAYLOAD_STORE", &c.PayloadStore)
+	str("SWITCHYARD_PPROF_ADDR", &c.PprofAddr)
 	if v, ok := lookup("SWITCHYARD_PAYLOAD_THRESHOLD"); ok {
 		n, err := parseSize("SWITCHYARD_PAYLOAD_THRESHOLD", v)
 		errs = append(errs, err)

@@ -50,6 +50,7 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("configuration: %w", err)
 	}
 	log := newLogger(cfg.LogLevel)
+	servePprof(cfg, log)
 	switch args[0] {
 	case "ingress":
 		return runIngress(ctx, cfg, log)
