@@ -9,7 +9,7 @@ TEMPORAL_VERSION      := v1.5.1
 STRIPE_MOCK_VERSION   := v0.203.0
 WORKFLOWCHECK_VERSION := v0.6.0
 
-.PHONY: dev test lint tools build clean
+.PHONY: dev test lint tools build clean bench chaos
 
 ## dev: run Temporal (UI on :8233), the worker and the ingress (:8080) on this machine
 dev: $(BIN)/temporal $(BIN)/stripe-mock build
@@ -42,3 +42,12 @@ $(BIN)/workflowcheck:
 
 clean:
 	rm -rf $(BIN) .switchyard
+
+## bench: the ingress against Temporal's own limit; writes bench/results/latest.md (about 7 minutes)
+bench: $(BIN)/temporal $(BIN)/stripe-mock build
+	CGO_ENABLED=0 go build -o $(BIN)/loadgen ./bench/cmd/loadgen
+	go run ./bench/cmd/bench $(BENCH_FLAGS)
+
+## chaos: fault injection (killed ingress, killed Temporal, duplicate storms) and every fuzz target
+chaos: tools
+	./scripts/chaos.sh

@@ -46,6 +46,10 @@ const DefaultBodyLimit = 2 << 20
 //	SWITCHYARD_TRUSTED_PROXIES  CIDRs of reverse proxies whose X-Forwarded-* headers are believed (default none)
 //	SWITCHYARD_CONFIG           path of the configuration file (switchyard.yaml, see File); when set, the
 //	                            file's sources are the ones served and its routes come before the built-in ones
+//	SWITCHYARD_PAYLOAD_STORE    blob store for payloads too large for history: file:///dir, s3://…, gs://…, azblob://…
+//	                            (default: file:// under SWITCHYARD_DATA_DIR/payloads); ingress and worker must share it
+//	SWITCHYARD_PAYLOAD_THRESHOLD payloads of at least this many bytes go to the store (default 262144)
+//	SWITCHYARD_PPROF_ADDR       if set, serve net/http/pprof there (loopback only; for `make bench` profiling)
 //	HUBSPOT_TOKEN               HubSpot private app token for the CRM activities (unset: CRM disabled)
 //	HUBSPOT_API_URL             HubSpot API base URL (default "https://api.hubapi.com")
 //	HUBSPOT_DEAL_STAGE_REFUNDED deal stage ID for refunded payments (default "closedlost")
@@ -91,7 +95,10 @@ type Config struct {
 	ShopifyClientSecrets []string
 	TrustedProxies       []netip.Prefix
 	ConfigFile           string
-	File                 *File // nil without SWITCHYARD_CONFIG
+	File                 *File  // nil without SWITCHYARD_CONFIG
+	PayloadStore         string // blob URL; empty: a folder under DataDir
+	PayloadThreshold     int    // bytes
+	PprofAddr            string // empty: no profiling endpoint
 	HubSpotToken         string
 	HubSpotAPIURL        string
 	HubSpotStageRefunded string
@@ -129,12 +136,20 @@ func DefaultRates() map[string]float64 {
 	return map[string]float64{"stripe": 25, "github": 1.3, "crm": 10, "slack": 1}
 }
 
+// DefaultGitHubBodyLimit is GitHub's own cap on a delivery (25 MB). Bodies
+// above the payload threshold are kept outside workflow history, so they may
+// exceed Temporal's 2 MB payload limit.
+const DefaultGitHubBodyLimit = 25 << 20
+
+// DefaultPayloadThreshold is the size from which a payload is stored outside history.
+const DefaultPayloadThreshold = 256 << 10
+
 // Default returns the configuration used when the environment says nothing.
 func Default() Config {
 	return Config{
 		HTTPAddr:      ":8080",
 		BodyLimit:     DefaultBodyLimit,
-		BodyLimits:    map[string]int64{},
+		BodyLimits:    map[string]int64{"github": DefaultGitHubBodyLimit},
 		StartTimeout:  5 * time.Second,
 		DataDir:       ".switchyard",
 		LogLevel:      "info",
@@ -154,6 +169,7 @@ func Default() Config {
 		URL:               "http://127.0.0.1:8080",
 		ReconcileInterval: 15 * time.Minute,
 		ReconcileWindow:   time.Hour,
+		PayloadThreshold:  DefaultPayloadThreshold,
 	}
 }
 
@@ -267,6 +283,15 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SWITCHYARD_START_TIMEOUT: want a positive duration such as 5s, got %q", v))
 		} else {
 			c.StartTimeout = d
+		}
+	}
+	str("SWITCHYARD_PAYLOAD_STORE", &c.PayloadStore)
+	str("SWITCHYARD_PPROF_ADDR", &c.PprofAddr)
+	if v, ok := lookup("SWITCHYARD_PAYLOAD_THRESHOLD"); ok {
+		n, err := parseSize("SWITCHYARD_PAYLOAD_THRESHOLD", v)
+		errs = append(errs, err)
+		if err == nil {
+			c.PayloadThreshold = int(n)
 		}
 	}
 	errs = append(errs, c.loadSources(lookup))

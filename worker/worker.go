@@ -4,6 +4,7 @@ package worker
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -68,6 +69,12 @@ func NewActivities(cfg config.Config, log *slog.Logger) (Activities, error) {
 	return a, nil
 }
 
+// deadlockDetectionTimeout replaces the SDK's 1 s: an event workflow's input
+// can be a 25 MB GitHub payload, and the SDK decodes it inside the workflow
+// task, where the deadlock detector counts it (20 MB took over 1 s with -race,
+// ~0.3 s without). It stays below the 10 s workflow task timeout.
+const deadlockDetectionTimeout = 5 * time.Second
+
 // group is the event worker plus one rate-limited worker per integration.
 // Registering on it registers on the event worker; Start and Stop act on all.
 type group struct {
@@ -81,7 +88,7 @@ type group struct {
 // server enforces it across all workers of the queue). Start and Stop act on
 // all of them. The caller runs it (Run or Start/Stop).
 func New(c client.Client, acts Activities) sdkworker.Worker {
-	g := &group{Worker: sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})}
+	g := &group{Worker: sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{DeadlockDetectionTimeout: deadlockDetectionTimeout})}
 	registerWorkflows(g.Worker)
 	rates := acts.rates
 	if rates == nil {
@@ -159,4 +166,5 @@ func registerWorkflows(w sdkworker.Registry) {
 	w.RegisterWorkflowWithOptions(workflows.StripeRefund, workflow.RegisterOptions{Name: workflows.StripeRefundWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.StripeCustomerSync, workflow.RegisterOptions{Name: workflows.StripeCustomerSyncWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubPullRequest, workflow.RegisterOptions{Name: workflows.GitHubPullRequestWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.GitHubPush, workflow.RegisterOptions{Name: workflows.GitHubPushWorkflow})
 }

@@ -60,5 +60,6 @@ func DefaultRoutes() []Route {
 		{Source: "github", EventType: "issues.closed", Workflow: GitHubIssueWorkflow, TaskQueue: TaskQueue},
 		{Source: "github", EventType: "pull_request.opened", Workflow: GitHubPullRequestWorkflow, TaskQueue: TaskQueue},
 		{Source: "github", EventType: "pull_request.synchronize", Workflow: GitHubPullRequestWorkflow, TaskQueue: TaskQueue},
+		{Source: "github", EventType: "push", Workflow: GitHubPushWorkflow, TaskQueue: TaskQueue},
 	}
 }

@@ -19,6 +19,9 @@ const (
 	GitHubPullRequestWorkflow  = "GitHubPullRequest"
 )
 
+// GitHubPushWorkflow is the workflow type of push deliveries.
+const GitHubPushWorkflow = "GitHubPush"
+
 // Search attributes every event workflow carries. They are registered on the
 // namespace by `switchyard dev` (and must be by an operator in production:
 // see the README) so operators can find events in the Temporal UI.

@@ -80,10 +80,11 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
-	opts, err := clientOptions(log)
+	opts, closeStore, err := clientOptions(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	opts.HostPort, opts.Namespace = srv.Address, "default"
 	c, err := client.Dial(opts)
 	if err != nil {

@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("configuration: %w", err)
 	}
 	log := newLogger(cfg.LogLevel)
+	servePprof(cfg, log)
 	switch args[0] {
 	case "ingress":
 		return runIngress(ctx, cfg, log)
@@ -65,7 +66,7 @@ func run(ctx context.Context, args []string) error {
 	case "dev":
 		return runDev(ctx, cfg, log)
 	case "replay":
-		return runReplay(ctx, args[1:], log)
+		return runReplay(ctx, cfg, args[1:], log)
 	case "trigger":
 		return runTrigger(ctx, cfg, args[1:])
 	case "reconcile":
@@ -86,12 +87,18 @@ func newLogger(level string) *slog.Logger {
 }
 
 // clientOptions follows Temporal's environment configuration (TEMPORAL_ADDRESS,
-// TEMPORAL_NAMESPACE, profiles, TLS, API key).
-func clientOptions(log *slog.Logger) (client.Options, error) {
-	opts, err := envconfig.LoadDefaultClientOptions()
+// TEMPORAL_NAMESPACE, profiles, TLS, API key), and keeps payloads above
+// SWITCHYARD_PAYLOAD_THRESHOLD in the payload store; closeStore releases it.
+func clientOptions(ctx context.Context, cfg config.Config, log *slog.Logger) (opts client.Options, closeStore func(), err error) {
+	opts, err = envconfig.LoadDefaultClientOptions()
 	if err != nil {
-		return client.Options{}, fmt.Errorf("temporal client configuration: %w", err)
+		return client.Options{}, nil, fmt.Errorf("temporal client configuration: %w", err)
 	}
 	opts.Logger = sdklog.NewStructuredLogger(log)
-	return opts, nil
+	store, err := openPayloadStore(ctx, cfg)
+	if err != nil {
+		return client.Options{}, nil, err
+	}
+	opts.ExternalStorage = store.ExternalStorage(cfg.PayloadThreshold)
+	return opts, func() { _ = store.Close() }, nil
 }

@@ -31,11 +31,11 @@ func runReconcile(ctx context.Context, cfg config.Config, args []string, log *sl
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	c, err := dialTemporal(log)
+	c, closeClient, err := dialTemporal(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeClient()
 	from := time.Now().Add(-*since)
 	switch source {
 	case "stripe":

@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
 	"github.com/switchyard/switchyard/ops"
 )
@@ -19,7 +20,7 @@ const replayUsage = `usage: switchyard replay (--query '<visibility query>' | --
 Re-runs failed, timed-out or terminated event workflows from their recorded input.
 Completed events are skipped unless --force.`
 
-func runReplay(ctx context.Context, args []string, log *slog.Logger) error {
+func runReplay(ctx context.Context, cfg config.Config, args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), replayUsage); fs.PrintDefaults() }
 	query := fs.String("query", "", `visibility query, e.g. "WebhookSource = 'stripe' AND ExecutionStatus = 'Failed'"`)
@@ -44,11 +45,11 @@ func runReplay(ctx context.Context, args []string, log *slog.Logger) error {
 	case *query == "":
 		return errors.New(replayUsage)
 	}
-	c, err := dialTemporal(log)
+	c, closeClient, err := dialTemporal(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer closeClient()
 	sum, err := ops.Replay(ctx, c, opts)
 	fmt.Println(sum)
 	if err != nil {
@@ -60,15 +61,18 @@ func runReplay(ctx context.Context, args []string, log *slog.Logger) error {
 	return nil
 }
 
-// dialTemporal connects with Temporal's environment configuration.
-func dialTemporal(log *slog.Logger) (client.Client, error) {
-	opts, err := clientOptions(log)
+// dialTemporal connects with Temporal's environment configuration and the
+// payload store, which replay needs to read and re-send large inputs. The
+// returned close releases both.
+func dialTemporal(ctx context.Context, cfg config.Config, log *slog.Logger) (client.Client, func(), error) {
+	opts, closeStore, err := clientOptions(ctx, cfg, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := client.Dial(opts)
 	if err != nil {
-		return nil, fmt.Errorf("connect to temporal: %w", err)
+		closeStore()
+		return nil, nil, fmt.Errorf("connect to temporal: %w", err)
 	}
-	return c, nil
+	return c, func() { c.Close(); closeStore() }, nil
 }

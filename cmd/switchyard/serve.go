@@ -26,10 +26,11 @@ func runIngress(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if err := cfg.RequireWebhookSecrets(); err != nil {
 		return err
 	}
-	opts, err := clientOptions(log)
+	opts, closeStore, err := clientOptions(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	// Lazy: the ingress starts (and answers 503) while Temporal is down.
 	c, err := client.NewLazyClient(opts)
 	if err != nil {
@@ -78,12 +79,13 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.L
 }
 
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	opts, err := clientOptions(log)
+	opts, closeStore, err := clientOptions(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	metrics := worker.NewMetrics()
 	opts.MetricsHandler = metrics.Handler()
+	defer closeStore()
 	c, err := client.Dial(opts)
 	if err != nil {
 		return fmt.Errorf("connect to temporal: %w", err)

@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/switchyard/switchyard/internal/devserver"
+	"github.com/switchyard/switchyard/payloads"
 	"github.com/switchyard/switchyard/workflows"
 )
 
@@ -63,9 +64,16 @@ func binary(envVar, name string) (string, error) {
 func TemporalCLI() (string, error) { return binary("TEMPORAL_CLI", "temporal") }
 
 // StartTemporal starts an in-memory, headless dev server with Switchyard's
-// search attributes registered, through the SDK's testsuite.
+// search attributes registered, through the SDK's testsuite. Its client keeps
+// payloads over the default threshold in an in-process blob store, as
+// production keeps them in SWITCHYARD_PAYLOAD_STORE, so a worker built on
+// the same client reads them back.
 func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 	path, err := TemporalCLI()
+	if err != nil {
+		return nil, err
+	}
+	store, err := payloads.Open(ctx, "mem://")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +85,8 @@ func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 		ExistingPath: path,
 		LogLevel:     "error",
 		ClientOptions: &client.Options{
-			Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+			Logger:          sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+			ExternalStorage: store.ExternalStorage(payloads.DefaultThreshold),
 		},
 		SearchAttributes: temporal.NewSearchAttributes(attrs...),
 	})

@@ -1,0 +1,323 @@
+// Command bench is `make bench`: it measures how close the ingress runs to
+// Temporal's own limit and prints one markdown table, also written to
+// bench/results/latest.md. It starts everything it measures itself — a
+// Temporal dev server (file database with WAL, then in memory), the
+// `switchyard ingress` and `switchyard worker` processes, stripe-mock — and
+// drives load from a separate loadgen process, on loopback only.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchyard/switchyard/internal/devserver"
+	"github.com/switchyard/switchyard/internal/testenv"
+)
+
+const secret = "whsec_bench_secret"
+
+type options struct {
+	bin, loadgen, temporal, out string
+	runs                        int
+	dur                         time.Duration
+	concs                       []int
+	skipMicro                   bool
+}
+
+func main() {
+	var o options
+	var concs string
+	flag.StringVar(&o.bin, "switchyard", "bin/switchyard", "the switchyard binary")
+	flag.StringVar(&o.loadgen, "loadgen", "bin/loadgen", "the loadgen binary")
+	flag.StringVar(&o.temporal, "temporal", "bin/temporal", "the Temporal CLI")
+	flag.StringVar(&o.out, "out", "bench/results/latest.md", "where the table is written")
+	flag.IntVar(&o.runs, "runs", 3, "runs per figure (the table shows the median)")
+	flag.DurationVar(&o.dur, "d", 5*time.Second, "duration of one load run")
+	flag.StringVar(&concs, "c", "8,32,128", "concurrencies")
+	flag.BoolVar(&o.skipMicro, "skip-micro", false, "skip the testing.B micro benchmarks")
+	flag.Parse()
+	for _, s := range strings.Split(concs, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -c:", err)
+			os.Exit(2)
+		}
+		o.concs = append(o.concs, n)
+	}
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	ctx := context.Background()
+	began := time.Now()
+	logDir, err := os.MkdirTemp("", "switchyard-bench-")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "bench: process logs in", logDir)
+	var rep report
+	if !o.skipMicro {
+		fmt.Fprintln(os.Stderr, "bench: micro benchmarks (go test -bench ./ingress/)")
+		if rep.micro, err = runMicro(o.runs); err != nil {
+			return err
+		}
+	}
+	for _, m := range []struct{ name, db string }{
+		{"file (WAL)", filepath.Join(logDir, "temporal.db")},
+		{"in memory", ""},
+	} {
+		fmt.Fprintln(os.Stderr, "bench: Temporal", m.name)
+		s, err := serverPhase(ctx, o, m.name, m.db, logDir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		rep.servers = append(rep.servers, s)
+	}
+	fmt.Fprintln(os.Stderr, "bench: end to end and worker at saturation")
+	if rep.e2e, err = e2ePhase(ctx, o, logDir); err != nil {
+		return fmt.Errorf("end to end: %w", err)
+	}
+	rep.header = fmt.Sprintf("%s, %d cores (%s), %s; each figure the median of %d runs of %s; took %s",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(),
+		o.runs, o.dur, time.Since(began).Round(time.Second))
+	table := rep.markdown(o)
+	fmt.Print(table)
+	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(o.out, []byte(table), 0o644)
+}
+
+// serverFigures are the raw-versus-ingress figures against one dev server.
+type serverFigures struct {
+	name                 string
+	raw, ing             map[int]float64 // starts/s by concurrency
+	rate                 float64
+	rawLat, ingLat       [3]float64 // p50, p90, p99 ms
+	uniq, dup            float64
+	ingressRSS           float64
+	rawErrors, ingErrors int64
+}
+
+func serverPhase(ctx context.Context, o options, name, db, logDir string) (serverFigures, error) {
+	f := serverFigures{name: name, raw: map[int]float64{}, ing: map[int]float64{}}
+	srv, err := startTemporal(ctx, o.temporal, db, logDir)
+	if err != nil {
+		return f, err
+	}
+	defer srv.Stop()
+	port, err := devserver.FreePort()
+	if err != nil {
+		return f, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	url := "http://" + addr
+	ing, err := startProc("ingress", o.bin, switchyardEnv(srv.Address, addr), logDir, "ingress")
+	if err != nil {
+		return f, err
+	}
+	defer ing.stop()
+	if err := waitReady(url); err != nil {
+		return f, err
+	}
+	raw := func(args ...string) (result, error) {
+		return loadgen(o.loadgen, append([]string{"-mode", "raw", "-temporal", srv.Address, "-secret", secret}, args...)...)
+	}
+	web := func(args ...string) (result, error) {
+		return loadgen(o.loadgen, append([]string{"-mode", "ingress", "-url", url, "-secret", secret}, args...)...)
+	}
+	d := o.dur.String()
+	// Warm up both paths (connections, server caches) outside the figures.
+	if _, err := raw("-c", "8", "-d", "2s"); err != nil {
+		return f, err
+	}
+	if _, err := web("-c", "8", "-d", "2s"); err != nil {
+		return f, err
+	}
+	for _, c := range o.concs {
+		var rs, is []float64
+		for n := range o.runs {
+			// Alternate which goes first: the server slows as open workflows
+			// pile up (no worker runs here), which must not favour either side.
+			var r, i result
+			var err error
+			if n%2 == 0 {
+				r, err = raw("-c", strconv.Itoa(c), "-d", d)
+				if err == nil {
+					i, err = web("-c", strconv.Itoa(c), "-d", d)
+				}
+			} else {
+				i, err = web("-c", strconv.Itoa(c), "-d", d)
+				if err == nil {
+					r, err = raw("-c", strconv.Itoa(c), "-d", d)
+				}
+			}
+			if err != nil {
+				return f, err
+			}
+			rs, is = append(rs, r.PerSec), append(is, i.PerSec)
+			f.rawErrors, f.ingErrors = f.rawErrors+r.Errors, f.ingErrors+i.Errors
+		}
+		f.raw[c], f.ing[c] = median(rs), median(is)
+		fmt.Fprintf(os.Stderr, "  c=%d raw %.0f/s ingress %.0f/s\n", c, f.raw[c], f.ing[c])
+	}
+	f.ingressRSS = ing.peakRSS()
+
+	sat := 0.0
+	for _, v := range f.raw {
+		sat = max(sat, v)
+	}
+	f.rate = max(1, sat/2)
+	rate := strconv.FormatFloat(f.rate, 'f', 1, 64)
+	var rl, il [3][]float64
+	for n := range o.runs {
+		var r, i result
+		var err error
+		if n%2 == 0 {
+			r, err = raw("-rate", rate, "-d", d)
+			if err == nil {
+				i, err = web("-rate", rate, "-d", d)
+			}
+		} else {
+			i, err = web("-rate", rate, "-d", d)
+			if err == nil {
+				r, err = raw("-rate", rate, "-d", d)
+			}
+		}
+		if err != nil {
+			return f, err
+		}
+		for k, v := range [3]float64{r.P50ms, r.P90ms, r.P99ms} {
+			rl[k] = append(rl[k], v)
+		}
+		for k, v := range [3]float64{i.P50ms, i.P90ms, i.P99ms} {
+			il[k] = append(il[k], v)
+		}
+	}
+	for k := range 3 {
+		f.rawLat[k], f.ingLat[k] = median(rl[k]), median(il[k])
+	}
+	fmt.Fprintf(os.Stderr, "  at %s/s: raw p99 %.1fms ingress p99 %.1fms\n", rate, f.rawLat[2], f.ingLat[2])
+
+	var us, ds []float64
+	for n := range o.runs {
+		prefix := fmt.Sprintf("dup%d_%d", n, time.Now().UnixNano())
+		u, err := web("-c", "32", "-d", d, "-prefix", prefix)
+		if err != nil {
+			return f, err
+		}
+		if u.OK == 0 {
+			return f, fmt.Errorf("no unique event accepted: %s", u.FirstErr)
+		}
+		dd, err := web("-c", "32", "-d", d, "-dup-of", prefix, "-dup-n", strconv.FormatInt(u.OK, 10))
+		if err != nil {
+			return f, err
+		}
+		if dd.Dups != dd.OK {
+			return f, fmt.Errorf("duplicate run: %d of %d answers were not duplicates", dd.OK-dd.Dups, dd.OK)
+		}
+		us, ds = append(us, u.PerSec), append(ds, dd.PerSec)
+	}
+	f.uniq, f.dup = median(us), median(ds)
+	f.ingressRSS = max(f.ingressRSS, ing.peakRSS())
+	fmt.Fprintf(os.Stderr, "  duplicates %.0f/s vs unique %.0f/s\n", f.dup, f.uniq)
+	return f, nil
+}
+
+// e2eFigures: webhook received → workflow completed, and the worker's memory.
+type e2eFigures struct {
+	rate, p50, p99         float64
+	workerRSS, ingressRSS  float64
+	burstAccepted, burstPS float64
+}
+
+func e2ePhase(ctx context.Context, o options, logDir string) (e2eFigures, error) {
+	var f e2eFigures
+	srv, err := startTemporal(ctx, o.temporal, "", logDir)
+	if err != nil {
+		return f, err
+	}
+	defer srv.Stop()
+	stripeURL, stopStripe, err := testenv.StripeMock()
+	if err != nil {
+		return f, err
+	}
+	defer stopStripe()
+	port, err := devserver.FreePort()
+	if err != nil {
+		return f, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	url := "http://" + addr
+	env := switchyardEnv(srv.Address, addr, "STRIPE_API_KEY=sk_test_123", "STRIPE_API_BASE="+stripeURL)
+	ing, err := startProc("ingress-e2e", o.bin, env, logDir, "ingress")
+	if err != nil {
+		return f, err
+	}
+	defer ing.stop()
+	wrk, err := startProc("worker", o.bin, env, logDir, "worker")
+	if err != nil {
+		return f, err
+	}
+	defer wrk.stop()
+	if err := waitReady(url); err != nil {
+		return f, err
+	}
+	f.rate = 20
+	var p50s, p99s []float64
+	for range o.runs {
+		r, err := loadgen(o.loadgen, "-mode", "ingress", "-url", url, "-secret", secret, "-temporal", srv.Address,
+			"-rate", strconv.FormatFloat(f.rate, 'f', 0, 64), "-d", o.dur.String(), "-wait")
+		if err != nil {
+			return f, err
+		}
+		p50s, p99s = append(p50s, r.E2EP50ms), append(p99s, r.E2EP99ms)
+	}
+	f.p50, f.p99 = median(p50s), median(p99s)
+	// Saturate the worker: a burst of starts, then its own drain of the backlog.
+	b, err := loadgen(o.loadgen, "-mode", "ingress", "-url", url, "-secret", secret, "-c", "32", "-d", (2 * o.dur).String())
+	if err != nil {
+		return f, err
+	}
+	f.burstAccepted, f.burstPS = float64(b.OK), b.PerSec
+	time.Sleep(2 * o.dur)
+	f.workerRSS, f.ingressRSS = wrk.peakRSS(), ing.peakRSS()
+	fmt.Fprintf(os.Stderr, "  e2e p50 %.0fms p99 %.0fms; worker peak RSS %.0f MiB\n", f.p50, f.p99, f.workerRSS)
+	return f, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
