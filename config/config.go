@@ -24,8 +24,8 @@ const DefaultBodyLimit = 2 << 20
 // Variables:
 //
 //	SWITCHYARD_HTTP_ADDR        ingress listen address (default ":8080")
-//	SWITCHYARD_BODY_LIMIT       largest accepted body in bytes, every source (default 2097152)
-//	SWITCHYARD_BODY_LIMIT_<SRC> the same for one source, e.g. SWITCHYARD_BODY_LIMIT_GITHUB
+//	SWITCHYARD_BODY_LIMIT       largest accepted body in bytes, every source without its own limit (default 2097152)
+//	SWITCHYARD_BODY_LIMIT_<SRC> the same for one source, e.g. SWITCHYARD_BODY_LIMIT_GITHUB (GitHub's default: 26214400)
 //	SWITCHYARD_START_TIMEOUT    how long the ingress waits for Temporal to record a start (default "5s")
 //	SWITCHYARD_DATA_DIR         where `switchyard dev` keeps Temporal's database (default ".switchyard")
 //	SWITCHYARD_LOG_LEVEL        debug, info, warn or error (default "info")

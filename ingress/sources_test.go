@@ -58,6 +58,7 @@ func configured(t *testing.T, st ingress.Starter, limit int64) http.Handler {
 	require.NoError(t, err)
 	cfg := config.Default()
 	cfg.BodyLimit, cfg.File = limit, f
+	cfg.BodyLimits = map[string]int64{} // no per-source defaults (GitHub's 25 MiB): every source gets limit
 	h, err := ingress.FromConfig(cfg, st, nil)
 	require.NoError(t, err)
 	return h
