@@ -24,10 +24,13 @@ import (
 
 // Dev defaults, used only for what the environment leaves unset.
 const (
-	devStripeSecret = "whsec_switchyard_dev_secret"
-	devGitHubSecret = "switchyard-dev-secret"
-	devStripeKey    = "sk_test_123"
-	devHTTPAddr     = "127.0.0.1:8080"
+	devStripeSecret  = "whsec_switchyard_dev_secret"
+	devGitHubSecret  = "switchyard-dev-secret"
+	devHubSpotSecret = "switchyard-dev-hubspot-secret"
+	devSlackSecret   = "switchyard-dev-slack-secret"
+	devShopifySecret = "switchyard-dev-shopify-secret"
+	devStripeKey     = "sk_test_123"
+	devHTTPAddr      = "127.0.0.1:8080"
 )
 
 // runDev runs the whole stack in one process: the Temporal dev server (SQLite
@@ -37,11 +40,18 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if _, set := os.LookupEnv("SWITCHYARD_HTTP_ADDR"); !set {
 		cfg.HTTPAddr = devHTTPAddr
 	}
-	if len(cfg.StripeWebhookSecrets) == 0 {
-		cfg.StripeWebhookSecrets = []string{devStripeSecret}
-	}
-	if len(cfg.GitHubWebhookSecrets) == 0 {
-		cfg.GitHubWebhookSecrets = []string{devGitHubSecret}
+	// Every built-in source is served in dev; the environment's secrets win.
+	for _, d := range []struct {
+		dst    *[]string
+		secret string
+	}{
+		{&cfg.StripeWebhookSecrets, devStripeSecret}, {&cfg.GitHubWebhookSecrets, devGitHubSecret},
+		{&cfg.HubSpotClientSecrets, devHubSpotSecret}, {&cfg.SlackSigningSecrets, devSlackSecret},
+		{&cfg.ShopifyClientSecrets, devShopifySecret},
+	} {
+		if len(*d.dst) == 0 {
+			*d.dst = []string{d.secret}
+		}
 	}
 
 	// Listen first: a busy port fails fast, and Temporal's services, which
@@ -108,23 +118,32 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 }
 
 func printBanner(cfg config.Config, srv *devserver.Server, addr string) {
-	fmt.Printf(`
-Switchyard dev stack is up.
-
-  Webhooks   http://%[1]s/v1/webhooks/stripe
-             http://%[1]s/v1/webhooks/github
-  Health     http://%[1]s/healthz   http://%[1]s/readyz   http://%[1]s/metrics
-  Temporal   %[2]s (gRPC)   UI %[3]s
-  Stripe API %[4]s
-
-  Dev webhook secrets (override with the environment):
-    STRIPE_WEBHOOK_SECRET=%[5]s
-    GITHUB_WEBHOOK_SECRET=%[6]s
-
-  Data: %[7]s   Ctrl-C stops everything.
-
-`, addr, srv.Address, srv.UIURL, cfg.StripeAPIBase, strings.Join(cfg.StripeWebhookSecrets, ","),
-		strings.Join(cfg.GitHubWebhookSecrets, ","), cfg.DataDir)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSwitchyard dev stack is up.\n\n")
+	for i, src := range []string{"stripe", "github", "hubspot", "slack", "shopify"} {
+		label := ""
+		if i == 0 {
+			label = "Webhooks"
+		}
+		fmt.Fprintf(&b, "  %-10s http://%s/v1/webhooks/%s\n", label, addr, src)
+	}
+	fmt.Fprintf(&b, "  %-10s http://%[2]s/healthz   http://%[2]s/readyz   http://%[2]s/metrics\n", "Health", addr)
+	fmt.Fprintf(&b, "  %-10s %s (gRPC)   UI %s\n", "Temporal", srv.Address, srv.UIURL)
+	fmt.Fprintf(&b, "  %-10s %s\n\n", "Stripe API", cfg.StripeAPIBase)
+	fmt.Fprintf(&b, "  Dev webhook secrets (override with the environment):\n")
+	for _, kv := range []struct {
+		name    string
+		secrets []string
+	}{
+		{"STRIPE_WEBHOOK_SECRET", cfg.StripeWebhookSecrets}, {"GITHUB_WEBHOOK_SECRET", cfg.GitHubWebhookSecrets},
+		{"HUBSPOT_CLIENT_SECRET", cfg.HubSpotClientSecrets}, {"SLACK_SIGNING_SECRET", cfg.SlackSigningSecrets},
+		{"SHOPIFY_CLIENT_SECRET", cfg.ShopifyClientSecrets},
+	} {
+		fmt.Fprintf(&b, "    %s=%s\n", kv.name, strings.Join(kv.secrets, ","))
+	}
+	fmt.Fprintf(&b, "\n  Try it:    ./bin/switchyard trigger stripe payment_intent.succeeded\n")
+	fmt.Fprintf(&b, "  Data: %s   Ctrl-C stops everything.\n\n", cfg.DataDir)
+	fmt.Print(b.String())
 }
 
 // startStripeMock runs Stripe's official mock server so the Stripe activities
