@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/internal/httpserve"
 	"github.com/switchyard/switchyard/reconcile"
 	"github.com/switchyard/switchyard/worker"
 	"github.com/switchyard/switchyard/workflows"
@@ -58,23 +58,11 @@ func serveIngress(ctx context.Context, ln net.Listener, cfg config.Config, c cli
 // still gets its answer.
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	log.Info("ingress listening", "addr", ln.Addr().String())
-	select {
-	case err := <-errc:
+	if err := httpserve.Serve(ctx, ln, srv, shutdownGrace); err != nil {
 		return fmt.Errorf("ingress: %w", err)
-	case <-ctx.Done():
 	}
-	log.Info("ingress shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("ingress shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
+	log.Info("ingress stopped after finishing in-flight requests")
 	return nil
 }
 

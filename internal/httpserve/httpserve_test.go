@@ -1,9 +1,8 @@
-package main
+package httpserve_test
 
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"testing"
@@ -11,9 +10,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchyard/switchyard/internal/httpserve"
 )
 
-func TestServeHTTPFinishesInFlightRequestsOnShutdown(t *testing.T) {
+func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	entered := make(chan struct{})
@@ -24,7 +25,7 @@ func TestServeHTTPFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveHTTP(ctx, ln, h, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- httpserve.Serve(ctx, ln, &http.Server{Handler: h}, 5*time.Second) }()
 
 	type reply struct {
 		code int
