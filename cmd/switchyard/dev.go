@@ -6,13 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
-	"time"
 
 	"go.temporal.io/sdk/client"
 	"golang.org/x/sync/errgroup"
@@ -81,12 +77,12 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 
 	if cfg.StripeAPIKey == "" {
-		stop, err := startStripeMock(ctx, cfg.StripeMock, cfg.DevStripePort)
+		url, stop, err := devserver.StartStripeMock(ctx, cfg.StripeMock, cfg.DevStripePort)
 		if err != nil {
 			log.Warn("stripe-mock not started; the Stripe integration stays disabled", "error", err)
 		} else {
 			defer stop()
-			cfg.StripeAPIKey, cfg.StripeAPIBase = devStripeKey, fmt.Sprintf("http://127.0.0.1:%d", cfg.DevStripePort)
+			cfg.StripeAPIKey, cfg.StripeAPIBase = devStripeKey, url
 		}
 	}
 
@@ -144,31 +140,4 @@ func printBanner(cfg config.Config, srv *devserver.Server, addr string) {
 	fmt.Fprintf(&b, "\n  Try it:    ./bin/switchyard trigger stripe payment_intent.succeeded\n")
 	fmt.Fprintf(&b, "  Data: %s   Ctrl-C stops everything.\n\n", cfg.DataDir)
 	fmt.Print(b.String())
-}
-
-// startStripeMock runs Stripe's official mock server so the Stripe activities
-// have an API to call without a real key.
-func startStripeMock(ctx context.Context, path string, port int) (stop func(), err error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("stripe-mock not found at %q: %w", path, err)
-	}
-	// "-https-addr 127.0.0.1:" keeps stripe-mock off its default HTTPS port 12112.
-	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", port), "-https-addr", "127.0.0.1:")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start stripe-mock: %w", err)
-	}
-	stop = func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }
-	url := fmt.Sprintf("http://127.0.0.1:%d/v1/charges", port)
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			return stop, nil
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	stop()
-	return nil, errors.New("stripe-mock did not answer within 20s")
 }

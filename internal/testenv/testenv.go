@@ -9,12 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
-	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
@@ -106,21 +102,5 @@ func StripeMock() (url string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	// stripe-mock also listens for HTTPS on :12112 unless told otherwise, which
-	// clashes with any other stripe-mock on the machine: let the OS pick.
-	cmd := exec.Command(path, "-http-addr", fmt.Sprintf("127.0.0.1:%d", port), "-https-addr", "127.0.0.1:")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start stripe-mock: %w", err)
-	}
-	stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
-	url = fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url + "/v1/charges"); err == nil {
-			resp.Body.Close()
-			return url, stop, nil
-		}
-	}
-	stop()
-	return "", nil, errors.New("stripe-mock did not answer within 30s")
+	return devserver.StartStripeMock(context.Background(), path, port)
 }
