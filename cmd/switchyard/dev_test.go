@@ -87,13 +87,17 @@ func startDev(t *testing.T, bin, dataDir string, ports []int) *devStack {
 	require.NoError(t, s.cmd.Start())
 	go func() { s.exited <- s.cmd.Wait() }()
 	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
+	// Ready means /readyz answers and the banner has been read from the
+	// pipe: dev prints it before the ingress serves, but exec copies a
+	// child's output to s.out in a goroutine of its own, which on a loaded
+	// machine can lag behind the first 200.
 	ready := assert.Eventually(t, func() bool {
 		resp, err := http.Get("http://" + s.http + "/readyz")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		return resp.StatusCode == http.StatusOK && strings.Contains(s.out.String(), "Ctrl-C stops everything")
 	}, 90*time.Second, 250*time.Millisecond, "dev stack never became ready")
 	if !ready {
 		t.Fatalf("dev output:\n%s", s.out.String())
