@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/switchyard/switchyard/config"
 	"github.com/switchyard/switchyard/ingress"
+	"github.com/switchyard/switchyard/payloads"
 	"github.com/switchyard/switchyard/reconcile"
 	"github.com/switchyard/switchyard/worker"
 	"github.com/switchyard/switchyard/workflows"
@@ -285,3 +287,69 @@ func (nopStarter) Start(context.Context, ingress.StartRequest) (ingress.Started,
 	return ingress.Started{}, nil
 }
 func (nopStarter) Ready(context.Context) error { return nil }
+
+// TestComposePayloadStoreIsShared: a payload an ingress stores outside
+// history must be readable by whichever worker runs the workflow, so every
+// ingress and worker names the same store, and that store is a folder on one
+// shared, writable volume, not a folder inside each container.
+func TestComposePayloadStoreIsShared(t *testing.T) {
+	p := load(t)
+	var storeURL, volume string
+	for _, name := range append(append([]string{}, ingresses...), workers...) {
+		s := service(t, p, name)
+		env := envOf(s)
+		cfg, err := config.Load(env.LookupEnv, env.Environ())
+		require.NoError(t, err, name)
+		require.NotEmpty(t, cfg.PayloadStore, "%s: the default store is a folder inside the container, which no other service sees", name)
+		if storeURL == "" {
+			storeURL = cfg.PayloadStore
+		}
+		assert.Equal(t, storeURL, cfg.PayloadStore, "%s uses the same payload store as %s", name, ingresses[0])
+
+		u, err := url.Parse(cfg.PayloadStore)
+		require.NoError(t, err)
+		require.Equal(t, "file", u.Scheme, "%s: a file:// store (compose has no cloud bucket)", name)
+		i := slices.IndexFunc(s.Volumes, func(v types.ServiceVolumeConfig) bool { return v.Target == u.Path })
+		require.GreaterOrEqual(t, i, 0, "%s mounts a volume at the store's folder %s", name, u.Path)
+		v := s.Volumes[i]
+		assert.Equal(t, types.VolumeTypeVolume, v.Type, "%s: a named volume, shared by the services that mount it", name)
+		assert.False(t, v.ReadOnly, "%s writes payloads too", name)
+		if volume == "" {
+			volume = v.Source
+		}
+		assert.Equal(t, volume, v.Source, "%s mounts the same volume as %s", name, ingresses[0])
+	}
+	assert.Contains(t, p.Volumes, volume, "the payload volume is declared at the top level")
+
+	// The store's folder is a mount of its own, so fileblob must not write
+	// through os.TempDir and rename across mounts.
+	u, err := url.Parse(storeURL)
+	require.NoError(t, err)
+	assert.NotEmpty(t, u.Query().Get("no_tmp_dir"), "fileblob renames from /tmp into the volume otherwise (EXDEV)")
+	// The same options against a local folder: fileblob rejects unknown ones.
+	local := *u
+	local.Path = filepath.ToSlash(t.TempDir())
+	d, err := payloads.Open(context.Background(), local.String())
+	require.NoError(t, err, "the store URL opens: %s", storeURL)
+	require.NoError(t, d.Close())
+
+	// The image must own the folder: an empty named volume takes the
+	// ownership of the image's folder at its mount point (root without one).
+	df, err := os.ReadFile("../Dockerfile")
+	require.NoError(t, err)
+	user := lastMatch(t, `(?m)^USER\s+(\S+)`, string(df))
+	var owner string
+	for _, m := range regexp.MustCompile(`(?m)^COPY\s.*--chown=(\S+)\s+\S+\s+(\S+)\s*$`).FindAllStringSubmatch(string(df), -1) {
+		if path.Clean(m[2]) == path.Clean(u.Path) {
+			owner = m[1]
+		}
+	}
+	assert.Equal(t, user, owner, "the Dockerfile creates the store's folder owned by the user the container runs as")
+}
+
+func lastMatch(t *testing.T, re, s string) string {
+	t.Helper()
+	ms := regexp.MustCompile(re).FindAllStringSubmatch(s, -1)
+	require.NotEmpty(t, ms, re)
+	return ms[len(ms)-1][1]
+}
