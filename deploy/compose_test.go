@@ -4,9 +4,12 @@
 package deploy_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
@@ -352,4 +355,70 @@ func lastMatch(t *testing.T, re, s string) string {
 	ms := regexp.MustCompile(re).FindAllStringSubmatch(s, -1)
 	require.NotEmpty(t, ms, re)
 	return ms[len(ms)-1][1]
+}
+
+// nginxConf is deploy/nginx.conf without its comments.
+func nginxConf(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("nginx.conf")
+	require.NoError(t, err)
+	return regexp.MustCompile(`(?m)#.*$`).ReplaceAllString(string(raw), "")
+}
+
+// nginxBodyLimit is client_max_body_size in bytes (nginx's k, m and g are
+// powers of 1024).
+func nginxBodyLimit(t *testing.T) int64 {
+	t.Helper()
+	ms := regexp.MustCompile(`(?m)^\s*client_max_body_size\s+(\d+)([kKmMgG]?)\s*;`).FindAllStringSubmatch(nginxConf(t), -1)
+	require.Len(t, ms, 1, "one client_max_body_size, for the whole server")
+	n, err := strconv.ParseInt(ms[0][1], 10, 64)
+	require.NoError(t, err)
+	return n << map[string]int{"": 0, "k": 10, "m": 20, "g": 30}[strings.ToLower(ms[0][2])]
+}
+
+// TestNginxBodyLimitAboveTheIngress: a body over a source's limit must reach
+// the ingress, which answers 413 with its JSON error (and counts it), rather
+// than nginx's HTML page. So nginx's limit is above the largest limit any
+// source of any ingress replica has, and the ingress built from the compose
+// environment really answers 413 to a body nginx lets through.
+func TestNginxBodyLimitAboveTheIngress(t *testing.T) {
+	p := load(t)
+	proxyLimit := nginxBodyLimit(t)
+	assert.Greater(t, proxyLimit, int64(config.DefaultGitHubBodyLimit), "GitHub's deliveries of up to 25 MB reach the ingress")
+	for _, name := range ingresses {
+		env := envOf(service(t, p, name))
+		cfg, err := config.Load(env.LookupEnv, env.Environ())
+		require.NoError(t, err, name)
+		largest := cfg.BodyLimit // sources without their own limit
+		for _, n := range cfg.BodyLimits {
+			largest = max(largest, n)
+		}
+		eps, err := ingress.EndpointsFromConfig(cfg)
+		require.NoError(t, err, name)
+		for _, ep := range eps {
+			largest = max(largest, ep.BodyLimit)
+		}
+		assert.Greater(t, proxyLimit, largest, "%s: nginx's client_max_body_size is above the ingress's largest body limit", name)
+	}
+
+	env := envOf(service(t, p, ingresses[0]))
+	cfg, err := config.Load(env.LookupEnv, env.Environ())
+	require.NoError(t, err)
+	eps, err := ingress.EndpointsFromConfig(cfg)
+	require.NoError(t, err)
+	i := slices.IndexFunc(eps, func(ep ingress.Endpoint) bool { return ep.Source.Name() == "github" })
+	require.GreaterOrEqual(t, i, 0, "GitHub is served")
+	githubLimit := eps[i].BodyLimit
+	h, err := ingress.FromConfig(cfg, nopStarter{}, nil)
+	require.NoError(t, err)
+	buf := make([]byte, max(proxyLimit, githubLimit+1))
+	for _, size := range []int64{githubLimit + 1, proxyLimit} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/webhooks/github", bytes.NewReader(buf[:size])))
+		assert.Equal(t, http.StatusRequestEntityTooLarge, rec.Code, "%d bytes: nginx passes it, the ingress refuses it", size)
+		assert.Contains(t, rec.Body.String(), `"error"`, "the ingress's JSON error")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/webhooks/github", bytes.NewReader(buf[:githubLimit])))
+	assert.NotEqual(t, http.StatusRequestEntityTooLarge, rec.Code, "a body at GitHub's limit passes the size check (then fails the signature)")
 }
