@@ -422,3 +422,26 @@ func TestNginxBodyLimitAboveTheIngress(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/webhooks/github", bytes.NewReader(buf[:githubLimit])))
 	assert.NotEqual(t, http.StatusRequestEntityTooLarge, rec.Code, "a body at GitHub's limit passes the size check (then fails the signature)")
 }
+
+// TestComposeOptionalSources: HubSpot, Slack and Shopify are served exactly
+// when their secret is set in the environment compose runs in.
+func TestComposeOptionalSources(t *testing.T) {
+	served := func(p *types.Project, name string) []string {
+		env := envOf(service(t, p, name))
+		cfg, err := config.Load(env.LookupEnv, env.Environ())
+		require.NoError(t, err, name)
+		eps, err := ingress.EndpointsFromConfig(cfg)
+		require.NoError(t, err, name)
+		var out []string
+		for _, ep := range eps {
+			out = append(out, ep.Source.Name())
+		}
+		return out
+	}
+	off := load(t)
+	on := load(t, "HUBSPOT_CLIENT_SECRET=hs", "SLACK_SIGNING_SECRET=sl", "SHOPIFY_CLIENT_SECRET=sh")
+	for _, name := range ingresses {
+		assert.ElementsMatch(t, []string{"stripe", "github"}, served(off, name), name)
+		assert.ElementsMatch(t, []string{"stripe", "github", "hubspot", "slack", "shopify"}, served(on, name), name)
+	}
+}
