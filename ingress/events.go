@@ -27,7 +27,9 @@ type EventStatus struct {
 	Status     string     `json:"status"`
 	StartedAt  time.Time  `json:"started_at"`
 	ClosedAt   *time.Time `json:"closed_at"`
-	Failure    string     `json:"failure,omitempty"`
+	// Failure is why a closed run did not complete; null when there is none
+	// (or it could not be read), so the field is always in the answer.
+	Failure *string `json:"failure"`
 }
 
 // EventFilter selects events for a listing. Values are validated by the

@@ -32,7 +32,9 @@ func (t TemporalEvents) Describe(ctx context.Context, workflowID string) (EventS
 	}
 	ev := executionStatus(d.GetWorkflowExecutionInfo())
 	if ev.Status != "running" && ev.Status != "completed" {
-		ev.Failure = t.failure(ctx, workflowID, ev.RunID)
+		if reason := t.failure(ctx, workflowID, ev.RunID); reason != "" {
+			ev.Failure = &reason
+		}
 	}
 	return ev, nil
 }

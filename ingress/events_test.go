@@ -65,7 +65,7 @@ func newFakeEvents() *fakeEvents {
 		f.order = append(f.order, ev.WorkflowID)
 	}
 	closed := time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC)
-	add(ingress.EventStatus{Source: "stripe", ID: "evt_1", Type: "payment_intent.succeeded", WorkflowID: "stripe:evt_1", RunID: "r1", Status: "failed", StartedAt: closed.Add(-time.Second), ClosedAt: &closed, Failure: "card declined"})
+	add(ingress.EventStatus{Source: "stripe", ID: "evt_1", Type: "payment_intent.succeeded", WorkflowID: "stripe:evt_1", RunID: "r1", Status: "failed", StartedAt: closed.Add(-time.Second), ClosedAt: &closed, Failure: new("card declined")})
 	add(ingress.EventStatus{Source: "github", ID: "42:d-1", Type: "issues.opened", WorkflowID: "github:42:d-1", RunID: "r2", Status: "running"})
 	for i := range 5 {
 		add(ingress.EventStatus{Source: "stripe", ID: fmt.Sprintf("evt_p%d", i), WorkflowID: fmt.Sprintf("stripe:evt_p%d", i), Status: "completed"})
@@ -140,6 +140,8 @@ func TestGetEvent(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	assert.Equal(t, "github:42:d-1", out["workflow_id"])
 	assert.Nil(t, out["closed_at"], "a running event has no close time")
+	assert.Contains(t, out, "failure", "failure is always a field")
+	assert.Nil(t, out["failure"], "a running event has no failure")
 
 	w, _ = get(h, "/v1/events/stripe/evt_unknown", apiToken)
 	assert.Equal(t, http.StatusNotFound, w.Code)

@@ -133,7 +133,7 @@ func (s *server) webhook(c *gin.Context) {
 	defer cancel()
 	results, err := s.startAll(ctx, name, d.Events)
 	if err != nil {
-		s.reject(c, name, err, workflowIDAttr(d.Events)...)
+		s.reject(c, name, err, append(workflowIDAttr(d.Events), failuresAttr(err)...)...)
 		return
 	}
 	if len(results) == 1 {
@@ -180,7 +180,7 @@ func (s *server) startAll(ctx context.Context, source string, events []Event) ([
 		}()
 	}
 	wg.Wait()
-	return results, errors.Join(errs...)
+	return results, startsError(errs)
 }
 
 func (s *server) start(ctx context.Context, source string, route workflows.Route, ev Event, received time.Time) (result, error) {

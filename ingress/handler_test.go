@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -176,10 +175,9 @@ func TestHandlerIgnoresUnroutedTypesAndPings(t *testing.T) {
 	assert.Equal(t, true, out["pong"])
 	assert.Zero(t, st.starts())
 
-	w, _ = serve(h, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	metrics, _ := io.ReadAll(w.Body)
-	assert.Contains(t, string(metrics), `switchyard_webhook_events_total{outcome="ignored",source="github"} 1`)
-	assert.Contains(t, string(metrics), `switchyard_webhook_events_total{outcome="reply",source="github"} 1`)
+	metrics := scrape(t, h)
+	assert.Contains(t, metrics, `switchyard_webhook_events_total{outcome="ignored",source="github"} 1`)
+	assert.Contains(t, metrics, `switchyard_webhook_events_total{outcome="reply",source="github"} 1`)
 }
 
 func TestHandlerHealthAndReadiness(t *testing.T) {

@@ -94,12 +94,18 @@ func (s *Shopify) verify(sig string, body []byte) error {
 	}
 	ok := false
 	for _, secret := range s.secrets {
-		m := hmac.New(sha256.New, secret)
-		m.Write(body)
-		ok = hmac.Equal(given, m.Sum(nil)) || ok
+		ok = hmac.Equal(given, ShopifyMAC(secret, body)) || ok
 	}
 	if !ok {
 		return fmt.Errorf("%w: X-Shopify-Hmac-Sha256 matches no configured secret", ErrBadSignature)
 	}
 	return nil
+}
+
+// ShopifyMAC is the MAC behind X-Shopify-Hmac-Sha256 (which is its base64):
+// HMAC-SHA256 of the raw body, keyed with the app's client secret.
+func ShopifyMAC(secret, body []byte) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write(body)
+	return m.Sum(nil)
 }

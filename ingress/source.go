@@ -52,6 +52,9 @@ var (
 	ErrStale         = errors.New("timestamp outside the tolerance window")
 	ErrUnavailable   = errors.New("temporal unavailable")
 	ErrStartFailed   = errors.New("workflow start failed")
+	// ErrBatchIncomplete: some events of a batch could not be started. It
+	// answers 503, whatever the cause, so the sender resends the batch.
+	ErrBatchIncomplete = errors.New("batch incomplete")
 )
 
 // statusOf is the one place errors become HTTP statuses, with the reason
@@ -72,6 +75,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusBadRequest, "malformed"
 	case errors.Is(err, ErrUnavailable):
 		return http.StatusServiceUnavailable, "unavailable"
+	case errors.Is(err, ErrBatchIncomplete): // starts refused outright, not Temporal down
+		return http.StatusServiceUnavailable, "batch_incomplete"
 	default:
 		return http.StatusInternalServerError, "error"
 	}

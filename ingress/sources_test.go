@@ -120,55 +120,76 @@ func TestEverySchemeThroughConfiguredRoutes(t *testing.T) {
 	}
 }
 
-// flakyStarter fails the starts of some workflow IDs as an overloaded
-// Temporal would, and passes the rest to a deduplicating fake.
+// flakyStarter fails the starts of some workflow IDs, with the error given
+// for each, and passes the rest to a deduplicating fake.
 type flakyStarter struct {
 	*fakeStarter
 	mu   sync.Mutex
-	fail map[string]bool
+	fail map[string]error
 }
 
 func (f *flakyStarter) Start(ctx context.Context, req ingress.StartRequest) (ingress.Started, error) {
 	f.mu.Lock()
-	fail := f.fail[req.WorkflowID]
+	err := f.fail[req.WorkflowID]
 	f.mu.Unlock()
-	if fail {
-		return ingress.Started{}, fmt.Errorf("%w: resource exhausted", ingress.ErrUnavailable)
+	if err != nil {
+		return ingress.Started{}, err
 	}
 	return f.fakeStarter.Start(ctx, req)
 }
 
 // A HubSpot batch is one request: 2xx only when every event's start (or
 // duplicate) succeeded, else 503 so HubSpot resends the whole batch, whose
-// already-started events then dedupe.
+// already-started events then dedupe. That holds whether Temporal was
+// overloaded or refused one start outright (a lone event refused is 500).
 func TestHubSpotBatchIsAllOrRetry(t *testing.T) {
 	t.Parallel()
-	st := &flakyStarter{fakeStarter: newFakeStarter(), fail: map[string]bool{"hubspot:57": true}}
-	h := configured(t, st, 1<<20)
-	body := hubspotBatch(seq(1, 100)...)
-	const url = "http://example.com/v1/webhooks/hubspot"
-
-	w, out := serve(h, signedHubSpot(url, body, hubspotSecret, time.Now()))
-	assert.Equal(t, http.StatusServiceUnavailable, w.Code, "one failed start fails the batch")
-	assert.NotEmpty(t, w.Header().Get("Retry-After"))
-	assert.Contains(t, out["error"], "hubspot:57")
-	assert.Equal(t, 99, st.starts(), "the other events were started, in parallel")
-
-	st.mu.Lock()
-	st.fail = nil
-	st.mu.Unlock()
-	w, out = serve(h, signedHubSpot(url, body, hubspotSecret, time.Now()))
-	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
-	assert.Equal(t, 100, st.starts(), "the retry started only the missing event")
-	events, _ := out["events"].([]any)
-	require.Len(t, events, 100)
-	dups := 0
-	for _, e := range events {
-		if e.(map[string]any)["duplicate"] == true {
-			dups++
-		}
+	tests := []struct {
+		name   string
+		cause  error
+		reason string // the metrics' rejection outcome
+	}{
+		{"temporal overloaded", fmt.Errorf("%w: resource exhausted", ingress.ErrUnavailable), "rejected_unavailable"},
+		{"start refused", fmt.Errorf("%w: namespace switchyard not found", ingress.ErrStartFailed), "rejected_batch_incomplete"},
 	}
-	assert.Equal(t, 99, dups)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := &flakyStarter{fakeStarter: newFakeStarter(), fail: map[string]error{"hubspot:57": tc.cause}}
+			h := configured(t, st, 1<<20)
+			body := hubspotBatch(seq(1, 100)...)
+			const url = "http://example.com/v1/webhooks/hubspot"
+
+			w, out := serve(h, signedHubSpot(url, body, hubspotSecret, time.Now()))
+			assert.Equal(t, http.StatusServiceUnavailable, w.Code, "one failed start fails the batch")
+			assert.Equal(t, "5", w.Header().Get("Retry-After"))
+			assert.Contains(t, out["error"], "1 of 100 events not started")
+			assert.Contains(t, out["error"], "hubspot:57")
+			assert.NotContains(t, w.Body.String(), hubspotSecret)
+			assert.Equal(t, 99, st.starts(), "the other events were started, in parallel")
+
+			st.mu.Lock()
+			st.fail = nil
+			st.mu.Unlock()
+			w, out = serve(h, signedHubSpot(url, body, hubspotSecret, time.Now()))
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			assert.Equal(t, 100, st.starts(), "the retry started only the missing event")
+			events, _ := out["events"].([]any)
+			require.Len(t, events, 100)
+			dups := 0
+			for _, e := range events {
+				if e.(map[string]any)["duplicate"] == true {
+					dups++
+				}
+			}
+			assert.Equal(t, 99, dups)
+
+			m := scrape(t, h)
+			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="`+tc.reason+`",source="hubspot"} 1`)
+			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="accepted",source="hubspot"} 100`)
+			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="duplicate",source="hubspot"} 99`)
+		})
+	}
 }
 
 // readSpy records whether the handler read the body.

@@ -84,8 +84,9 @@ func (t TemporalStarter) Ready(ctx context.Context) error {
 }
 
 // classifyStartError separates "try again later" (Temporal down, slow or
-// overloaded: 503 with Retry-After) from everything else (500). Either way
-// the sender gets no 2xx and will redeliver.
+// overloaded: 503 with Retry-After) from everything else (500 for a single
+// event; a batch answers 503 either way, see startsError). Either way the
+// sender gets no 2xx and will redeliver.
 func classifyStartError(err error) error {
 	var (
 		unavailable *serviceerror.Unavailable

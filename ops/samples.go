@@ -3,6 +3,7 @@ package ops
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 )
@@ -63,15 +64,89 @@ var githubSamples = map[string]sample{
 	},
 }
 
+// hubspotSamples are HubSpot webhook events (one element of a batch; the
+// sender adds eventId and subscriptionType), keyed by subscription type.
+var hubspotSamples = map[string]sample{
+	"contact.creation": func(_ idGen, now time.Time) map[string]any {
+		return hubspotEvent(now, map[string]any{"changeSource": "CRM_UI"})
+	},
+	"contact.propertyChange": func(_ idGen, now time.Time) map[string]any {
+		return hubspotEvent(now, map[string]any{"propertyName": "email",
+			"propertyValue": "jenny.rosen@example.com", "changeSource": "CRM_UI", "sourceId": "userId:1234567"})
+	},
+	"deal.creation": func(_ idGen, now time.Time) map[string]any {
+		return hubspotEvent(now, map[string]any{"changeSource": "CRM_UI"})
+	},
+}
+
+func hubspotEvent(now time.Time, fields map[string]any) map[string]any {
+	ev := map[string]any{"objectId": newNumber(), "portalId": 62515, "appId": 1160452, "subscriptionId": 2917436,
+		"occurredAt": now.UnixMilli(), "attemptNumber": 0}
+	maps.Copy(ev, fields)
+	return ev
+}
+
+// slackSamples are the inner events of Slack Events API callbacks (the
+// sender adds the type), keyed by event type.
+var slackSamples = map[string]sample{
+	"app_mention": func(_ idGen, now time.Time) map[string]any {
+		ts := slackTS(now)
+		return map[string]any{"user": "U061F7AUR", "text": "<@U0LAN0Z89> sent by switchyard trigger",
+			"ts": ts, "event_ts": ts, "channel": "C0LAN2Q65"}
+	},
+	"message": func(_ idGen, now time.Time) map[string]any {
+		ts := slackTS(now)
+		return map[string]any{"user": "U061F7AUR", "text": "Sent by switchyard trigger", "ts": ts,
+			"event_ts": ts, "channel": "C0LAN2Q65", "channel_type": "channel"}
+	},
+}
+
+func slackTS(now time.Time) string { return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000) }
+
+// shopifySamples are Shopify webhook bodies, keyed by topic.
+var shopifySamples = map[string]sample{
+	"orders/create": func(_ idGen, now time.Time) map[string]any {
+		id := newNumber()
+		return map[string]any{"id": id, "admin_graphql_api_id": fmt.Sprintf("gid://shopify/Order/%d", id),
+			"name": fmt.Sprintf("#%d", 1001+id%9000), "email": "jenny.rosen@example.com", "currency": "USD",
+			"total_price": "20.00", "financial_status": "paid", "created_at": now.UTC().Format(time.RFC3339),
+			"line_items": []map[string]any{{"title": "Switchyard sample", "quantity": 1, "price": "20.00"}}}
+	},
+	"customers/create": func(_ idGen, now time.Time) map[string]any {
+		id := newNumber()
+		return map[string]any{"id": id, "admin_graphql_api_id": fmt.Sprintf("gid://shopify/Customer/%d", id),
+			"email": "jenny.rosen@example.com", "first_name": "Jenny", "last_name": "Rosen",
+			"created_at": now.UTC().Format(time.RFC3339)}
+	},
+}
+
+// standardScheme is the scheme whose sources are named by configuration.
+const standardScheme = "standard-webhooks"
+
+// standardSamples are the data of Standard Webhooks payloads ({type,
+// timestamp, data}), keyed by type.
+var standardSamples = map[string]sample{
+	"invoice.paid": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("inv_"), "customer": id("cus_"), "amount": 1200, "currency": "usd",
+			"paid_at": now.UTC().Format(time.RFC3339)}
+	},
+	"customer.created": func(id idGen, now time.Time) map[string]any {
+		return map[string]any{"id": id("cus_"), "email": "jenny.rosen@example.com", "name": "Jenny Rosen",
+			"created_at": now.UTC().Format(time.RFC3339)}
+	},
+}
+
 func githubRepo() map[string]any {
 	return map[string]any{"id": 1296269, "name": "hello-world", "full_name": "octo-org/hello-world",
 		"private": false, "owner": map[string]any{"login": "octo-org", "type": "Organization"}}
 }
 
-// SampleTypes lists the event types `switchyard trigger` can send, by source.
+// SampleTypes lists the event types `switchyard trigger` can send, by
+// source; "standard-webhooks" stands for any source of that scheme.
 func SampleTypes() map[string][]string {
 	out := map[string][]string{}
-	for src, m := range map[string]map[string]sample{"stripe": stripeSamples, "github": githubSamples} {
+	for src, m := range map[string]map[string]sample{"stripe": stripeSamples, "github": githubSamples,
+		"hubspot": hubspotSamples, "slack": slackSamples, "shopify": shopifySamples, standardScheme: standardSamples} {
 		for t := range m {
 			out[src] = append(out[src], t)
 		}

@@ -6,31 +6,45 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/stripe/stripe-go/v76/webhook"
 )
 
-// TriggerOptions says where to send a sample event and how to sign it.
+// TriggerOptions says where to send a sample event and how to sign it: with
+// the secret of the source's own scheme.
 type TriggerOptions struct {
-	URL          string // the ingress base URL, e.g. http://127.0.0.1:8080
-	StripeSecret string
-	GitHubSecret string
-	GitHubHookID string       // default "1"
-	HTTPClient   *http.Client // default: 10 s timeout
-	Now          func() time.Time
+	URL           string // the ingress base URL, e.g. http://127.0.0.1:8080
+	StripeSecret  string
+	GitHubSecret  string
+	HubSpotSecret string // the HubSpot app's client secret
+	SlackSecret   string // the Slack app's signing secret
+	ShopifySecret string // the Shopify app's client secret
+	// StandardWebhooks holds the whsec_ secret of each Standard Webhooks
+	// source, by source name (e.g. "acme"); each name is a source Trigger
+	// can send to.
+	StandardWebhooks map[string]string
+	GitHubHookID     string       // default "1"
+	HTTPClient       *http.Client // default: 10 s timeout
+	Now              func() time.Time
 }
 
 // TriggerResult is the ingress's answer to one sample event.
 type TriggerResult struct {
-	EventID string // Stripe event ID or GitHub delivery GUID
+	// EventID is what ingress.WorkflowIDFor takes: the Stripe, HubSpot or
+	// Slack event ID, "<hook id>:<delivery GUID>" for GitHub,
+	// X-Shopify-Event-Id, or webhook-id for a Standard Webhooks source.
+	EventID string
 	Status  int
 	Body    string
 }
@@ -58,8 +72,18 @@ func Trigger(ctx context.Context, opts TriggerOptions, source, eventType string)
 		req, eventID, err = stripeRequest(ctx, opts, eventType, now)
 	case "github":
 		req, eventID, err = githubRequest(ctx, opts, eventType, now)
+	case "hubspot":
+		req, eventID, err = hubspotRequest(ctx, opts, eventType, now)
+	case "slack":
+		req, eventID, err = slackRequest(ctx, opts, eventType, now)
+	case "shopify":
+		req, eventID, err = shopifyRequest(ctx, opts, eventType, now)
 	default:
-		return TriggerResult{}, fmt.Errorf("trigger: unknown source %q (have stripe, github)", source)
+		secret, ok := opts.StandardWebhooks[source]
+		if !ok {
+			return TriggerResult{}, unknownSource(source, opts)
+		}
+		req, eventID, err = standardRequest(ctx, opts.URL, source, secret, eventType, now)
 	}
 	if err != nil {
 		return TriggerResult{}, err
@@ -135,6 +159,15 @@ func newPost(ctx context.Context, base, source string, body []byte) (*http.Reque
 	return req, nil
 }
 
+func unknownSource(source string, opts TriggerOptions) error {
+	named := "none configured"
+	if len(opts.StandardWebhooks) > 0 {
+		named = strings.Join(slices.Sorted(maps.Keys(opts.StandardWebhooks)), ", ")
+	}
+	return fmt.Errorf("trigger: unknown source %q (have stripe, github, hubspot, slack, shopify, "+
+		"or a standard-webhooks source by its name: %s)", source, named)
+}
+
 func unknownType(source, eventType string) error {
 	return fmt.Errorf("trigger: no %s sample for %q (have %s)", source, eventType, strings.Join(SampleTypes()[source], ", "))
 }
@@ -144,6 +177,26 @@ func newID(prefix string) string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return prefix + hex.EncodeToString(b)
+}
+
+// newNumber is a fresh numeric ID (HubSpot event and object IDs, Shopify
+// IDs), below 2^53 so that JSON readers in any language keep it exact.
+func newNumber() int64 {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return int64(binary.BigEndian.Uint64(b) >> 11)
+}
+
+// slackID is 10 random upper-case letters and digits, the shape of the
+// suffix of a Slack event ID ("Ev0PV52K21").
+func slackID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }
 
 // uuid is a random (version 4) UUID, the shape of a GitHub delivery GUID.
