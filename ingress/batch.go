@@ -6,9 +6,10 @@ import (
 )
 
 // startsError is nil when every start succeeded. A single event keeps its own
-// error. For a batch, any failure answers 503: the sender must resend the
-// whole delivery, and the events already started then dedupe (issue 4.1).
-func startsError(errs []error) error {
+// error. For a batch (several events, or a batching sender's delivery of
+// one), any failure answers 503: the sender must resend the whole delivery,
+// and the events already started then dedupe (issue 4.1).
+func startsError(errs []error, batch bool) error {
 	b := &batchError{total: len(errs)}
 	for _, err := range errs {
 		if err != nil {
@@ -18,7 +19,7 @@ func startsError(errs []error) error {
 	switch {
 	case len(b.failed) == 0:
 		return nil
-	case b.total == 1:
+	case b.total == 1 && !batch:
 		return b.failed[0]
 	}
 	return b

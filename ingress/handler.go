@@ -131,7 +131,7 @@ func (s *server) webhook(c *gin.Context) {
 	}
 	ctx, cancel := ep.startContext(c.Request.Context())
 	defer cancel()
-	results, err := s.startAll(ctx, name, d.Events)
+	results, err := s.startAll(ctx, name, d)
 	if err != nil {
 		s.reject(c, name, err, append(workflowIDAttr(d.Events), failuresAttr(err)...)...)
 		return
@@ -153,7 +153,8 @@ type result struct {
 // startAll starts every routed event, in parallel for a batch. It fails if
 // any start failed, so the sender retries the whole delivery; the events
 // already started then come back as duplicates.
-func (s *server) startAll(ctx context.Context, source string, events []Event) ([]result, error) {
+func (s *server) startAll(ctx context.Context, source string, d Delivery) ([]result, error) {
+	events := d.Events
 	if len(events) == 0 {
 		return nil, fmt.Errorf("%w: no events in delivery", ErrMalformed)
 	}
@@ -180,7 +181,7 @@ func (s *server) startAll(ctx context.Context, source string, events []Event) ([
 		}()
 	}
 	wg.Wait()
-	return results, startsError(errs)
+	return results, startsError(errs, d.Batch)
 }
 
 func (s *server) start(ctx context.Context, source string, route workflows.Route, ev Event, received time.Time) (result, error) {

@@ -65,7 +65,7 @@ func (h *HubSpot) Open(r *http.Request, body []byte) (Delivery, error) {
 	if len(batch) == 0 || len(batch) > HubSpotMaxBatch {
 		return Delivery{}, fmt.Errorf("%w: want 1 to %d events, got %d", ErrMalformed, HubSpotMaxBatch, len(batch))
 	}
-	d := Delivery{Events: make([]Event, 0, len(batch))}
+	d := Delivery{Events: make([]Event, 0, len(batch)), Batch: true}
 	for i, raw := range batch {
 		ev, err := hubspotEvent(raw)
 		if err != nil {

@@ -25,6 +25,10 @@ type Source interface {
 type Delivery struct {
 	// Events to start, one workflow each; a batch (HubSpot) has several.
 	Events []Event
+	// Batch marks a sender that delivers events in batches (HubSpot): any
+	// failed start answers 503, even for a batch of one, so the sender
+	// resends the delivery rather than giving up on a 500.
+	Batch bool
 	// Reply, when set, is answered as 200 JSON and nothing is started: a ping
 	// or a URL verification handshake.
 	Reply any

@@ -141,7 +141,7 @@ func (f *flakyStarter) Start(ctx context.Context, req ingress.StartRequest) (ing
 // A HubSpot batch is one request: 2xx only when every event's start (or
 // duplicate) succeeded, else 503 so HubSpot resends the whole batch, whose
 // already-started events then dedupe. That holds whether Temporal was
-// overloaded or refused one start outright (a lone event refused is 500).
+// overloaded or refused one start outright, and for a batch of one too.
 func TestHubSpotBatchIsAllOrRetry(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -184,8 +184,16 @@ func TestHubSpotBatchIsAllOrRetry(t *testing.T) {
 			}
 			assert.Equal(t, 99, dups)
 
+			// A delivery holding only the refused event is still a batch: 503.
+			st.mu.Lock()
+			st.fail = map[string]error{"hubspot:500": tc.cause}
+			st.mu.Unlock()
+			w, _ = serve(h, signedHubSpot(url, hubspotBatch(500), hubspotSecret, time.Now()))
+			assert.Equal(t, http.StatusServiceUnavailable, w.Code, "a batch of one: %s", w.Body.String())
+			assert.Equal(t, "5", w.Header().Get("Retry-After"))
+
 			m := scrape(t, h)
-			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="`+tc.reason+`",source="hubspot"} 1`)
+			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="`+tc.reason+`",source="hubspot"} 2`)
 			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="accepted",source="hubspot"} 100`)
 			assert.Contains(t, m, `switchyard_webhook_events_total{outcome="duplicate",source="hubspot"} 99`)
 		})
