@@ -24,7 +24,7 @@ import (
 // 200 ms and grows x1.6 (±20 % jitter) up to 10 s, so the next redial after
 // Temporal's return is at most about 0.7 x the downtime away. The downtime
 // here is about 4 s (logged), so a healthy ingress resumes within about 3 s
-// (measured: 1.8-2.3 s), and 10 s leaves room for a loaded machine; a miss
+// (measured: 0.4-2.3 s), and 10 s leaves room for a loaded machine; a miss
 // means reconnection is broken or stuck in a far longer backoff (gRPC's own
 // default cap is 120 s).
 const resumeWithin = 10 * time.Second
