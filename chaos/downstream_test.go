@@ -20,15 +20,17 @@ import (
 const (
 	hubspotToken = "pat-na1-chaos-token"
 	slackToken   = "xoxb-chaos-token"
+	githubToken  = "ghp_chaos_token"
 )
 
 // downstream is the providers a worker talks to: the Stripe fake (objects a
-// test sets, the rest from stripe-mock), HubSpot and Slack fakes, all in
-// this test process, which the worker process reaches over loopback.
+// test sets, the rest from stripe-mock), HubSpot, Slack and GitHub fakes, all
+// in this test process, which the worker process reaches over loopback.
 type downstream struct {
 	stripe  *fakes.Stripe
 	hubspot *fakes.HubSpot
 	slack   *fakes.Slack
+	github  *fakes.GitHub
 	env     []string // the worker's environment for them
 }
 
@@ -37,17 +39,19 @@ func newDownstream(t *testing.T) *downstream {
 	mockURL, stop, err := testenv.StripeMock()
 	require.NoError(t, err)
 	t.Cleanup(stop)
-	d := &downstream{hubspot: fakes.NewHubSpot(hubspotToken), slack: fakes.NewSlack(slackToken)}
+	d := &downstream{hubspot: fakes.NewHubSpot(hubspotToken), slack: fakes.NewSlack(slackToken), github: fakes.NewGitHub(githubToken)}
 	d.stripe, err = fakes.NewStripe(mockURL)
 	require.NoError(t, err)
 	t.Cleanup(d.stripe.Close)
 	t.Cleanup(d.hubspot.Close)
 	t.Cleanup(d.slack.Close)
+	t.Cleanup(d.github.Close)
 	d.env = []string{
 		"STRIPE_API_KEY=sk_test_chaos", "STRIPE_API_BASE=" + d.stripe.URL,
 		"HUBSPOT_TOKEN=" + hubspotToken, "HUBSPOT_API_URL=" + d.hubspot.URL,
 		"SLACK_BOT_TOKEN=" + slackToken, "SLACK_API_URL=" + d.slack.APIURL(), "SLACK_CHANNEL=#payments",
-		"SWITCHYARD_RATE_STRIPE=200", "SWITCHYARD_RATE_CRM=200", "SWITCHYARD_RATE_SLACK=200",
+		"GITHUB_TOKEN=" + githubToken, "GITHUB_API_URL=" + d.github.URL,
+		"SWITCHYARD_RATE_STRIPE=200", "SWITCHYARD_RATE_CRM=200", "SWITCHYARD_RATE_SLACK=200", "SWITCHYARD_RATE_GITHUB=200",
 	}
 	return d
 }
@@ -78,6 +82,17 @@ func (d *downstream) contacts(email string) []fakes.HubSpotObject {
 	var out []fakes.HubSpotObject
 	for _, o := range d.hubspot.Objects("contacts") {
 		if o.Properties["email"] == email {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// tickets are the CRM tickets whose subject is about ref ("owner/repo#n").
+func (d *downstream) tickets(ref string) []fakes.HubSpotObject {
+	var out []fakes.HubSpotObject
+	for _, o := range d.hubspot.Objects("tickets") {
+		if strings.HasPrefix(o.Properties["subject"], ref+": ") {
 			out = append(out, o)
 		}
 	}
@@ -127,6 +142,23 @@ func (s *stack) post(t *testing.T, body []byte) answer {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, a.Status, a.Error)
 	return a
+}
+
+// postGitHub delivers one GitHub event and requires a 2xx that started a workflow.
+func (s *stack) postGitHub(t *testing.T, event, delivery string, body []byte) answer {
+	t.Helper()
+	a, err := deliverGitHub(s.base, event, delivery, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, a.Status, a.Error)
+	require.NotEmpty(t, a.WorkflowID, "%s delivery %s started no workflow", event, delivery)
+	return a
+}
+
+// issueOpened is an `issues` delivery body: issue n of acme/repo opened.
+func issueOpened(repo string, n int) []byte {
+	return []byte(fmt.Sprintf(`{"action":"opened","issue":{"number":%d,"title":"Chaos issue %d",`+
+		`"html_url":"https://github.com/acme/%s/issues/%d"},`+
+		`"repository":{"name":%q,"full_name":"acme/%s","owner":{"login":"acme"}}}`, n, n, repo, n, repo, repo))
 }
 
 // status is the workflow's current status.

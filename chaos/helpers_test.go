@@ -31,7 +31,11 @@ import (
 	"github.com/switchyard/switchyard/workflows"
 )
 
-const stripeSecret = "whsec_chaos_secret"
+const (
+	stripeSecret = "whsec_chaos_secret"
+	githubSecret = "chaos-github"
+	githubHookID = "4242"
+)
 
 // temporal starts a headless dev server (dbFile "" keeps it in memory) on
 // port (0: a free one) and kills it when the test ends.
@@ -61,7 +65,7 @@ func switchyard(t *testing.T, role, temporalAddr, httpAddr string, extra ...stri
 	cmd := exec.Command(env.switchyard, role)
 	cmd.Env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+temporalAddr, "TEMPORAL_NAMESPACE=default",
-		"STRIPE_WEBHOOK_SECRET="+stripeSecret, "GITHUB_WEBHOOK_SECRET=chaos-github",
+		"STRIPE_WEBHOOK_SECRET="+stripeSecret, "GITHUB_WEBHOOK_SECRET="+githubSecret,
 		"SWITCHYARD_HTTP_ADDR="+httpAddr, "SWITCHYARD_DATA_DIR="+dir,
 		"SWITCHYARD_START_TIMEOUT=20s", "SWITCHYARD_LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, extra...)
@@ -141,12 +145,31 @@ func deliverBody(base string, body []byte) (answer, error) {
 	m := hmac.New(sha256.New, []byte(stripeSecret))
 	m.Write([]byte(ts + "."))
 	m.Write(body)
-	req, err := http.NewRequest(http.MethodPost, base+"/v1/webhooks/stripe", bytes.NewReader(body))
+	return postSigned(base+"/v1/webhooks/stripe", body, map[string]string{
+		"Stripe-Signature": "t=" + ts + ",v1=" + hex.EncodeToString(m.Sum(nil)),
+	})
+}
+
+// deliverGitHub posts one signed GitHub delivery of event from hook githubHookID.
+func deliverGitHub(base, event, delivery string, body []byte) (answer, error) {
+	m := hmac.New(sha256.New, []byte(githubSecret))
+	m.Write(body)
+	return postSigned(base+"/v1/webhooks/github", body, map[string]string{
+		"X-GitHub-Event": event, "X-GitHub-Delivery": delivery, "X-GitHub-Hook-ID": githubHookID,
+		"X-Hub-Signature-256": "sha256=" + hex.EncodeToString(m.Sum(nil)),
+	})
+}
+
+// postSigned posts a JSON body with the given headers and decodes the answer.
+func postSigned(url string, body []byte, headers map[string]string) (answer, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return answer{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Stripe-Signature", "t="+ts+",v1="+hex.EncodeToString(m.Sum(nil)))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		return answer{}, err
@@ -175,12 +198,17 @@ func dial(t *testing.T, addr string) client.Client {
 // executions lists every Stripe event workflow run by visibility: workflow
 // ID → number of runs.
 func executions(t *testing.T, c client.Client) map[string]int {
+	return runsWhere(t, c, `WebhookSource = "stripe"`)
+}
+
+// runsWhere lists the runs a visibility query finds: workflow ID → number of runs.
+func runsWhere(t *testing.T, c client.Client, query string) map[string]int {
 	t.Helper()
 	runs := map[string]int{}
 	var token []byte
 	for {
 		resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
-			Query: `WebhookSource = "stripe"`, PageSize: 1000, NextPageToken: token,
+			Query: query, PageSize: 1000, NextPageToken: token,
 		})
 		require.NoError(t, err)
 		for _, e := range resp.GetExecutions() {

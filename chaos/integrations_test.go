@@ -10,38 +10,60 @@ import (
 
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/switchyard/switchyard/workflows"
 )
 
-// The worker is SIGKILLed mid-workflow again and again. Every workflow still
-// completes, and the fakes record each side effect (CRM contact and deal,
-// Slack message) exactly once per event.
+// The worker is SIGKILLed mid-workflow again and again while payment and
+// GitHub issue workflows run. Every workflow still completes, and the fakes
+// record each side effect exactly once per event: CRM contact, deal and Slack
+// message per payment; CRM ticket, GitHub comment and Slack message per issue.
 func TestWorkerKilledMidWorkflow(t *testing.T) {
 	track(t)
-	const events, kills = 30, 4
+	const payments, issues, kills = 30, 20, 4
 	s := newStack(t)
 	run := fmt.Sprintf("wk%d", time.Now().UnixNano())
 	type payment struct{ pi, email, wid string }
-	pays := make([]payment, events)
+	pays := make([]payment, payments)
 	for i := range pays {
 		pi, _, _, email := s.down.putPayment(fmt.Sprintf("%s_%03d", run, i), false)
 		pays[i] = payment{pi: pi, email: email}
 	}
-	// Slack at 3 posts/s keeps workflows in flight while the worker is killed.
-	s.down.env = append(s.down.env, "SWITCHYARD_RATE_SLACK=3")
+	// Slack at 3 posts/s and GitHub at 2 calls/s keep workflows of both
+	// kinds in flight while the worker is killed.
+	s.down.env = append(s.down.env, "SWITCHYARD_RATE_SLACK=3", "SWITCHYARD_RATE_GITHUB=2")
+	held := s.down.holdWrites(t, time.Second)
 	w := s.worker(t)
-	for i := range pays {
-		a := s.post(t, eventBody(fmt.Sprintf("evt_%s_%d", run, i), "payment_intent.succeeded", pays[i].pi, "payment_intent"))
-		pays[i].wid = a.WorkflowID
+	issueIDs := make([]string, issues)
+	for i := range max(payments, issues) {
+		if i < payments {
+			a := s.post(t, eventBody(fmt.Sprintf("evt_%s_%d", run, i), "payment_intent.succeeded", pays[i].pi, "payment_intent"))
+			pays[i].wid = a.WorkflowID
+		}
+		if i < issues {
+			issueIDs[i] = s.postGitHub(t, "issues", fmt.Sprintf("%s-issue-%d", run, i+1), issueOpened(run, i+1)).WorkflowID
+		}
 	}
-	for range kills {
-		time.Sleep(time.Second + time.Duration(rand.Int64N(int64(2*time.Second))))
+	commentsMade := func() (n int) {
+		for i := range issues {
+			n += len(s.down.github.Comments("acme", run, i+1))
+		}
+		return n
+	}
+	// Each kill lands right after a GitHub comment or a Slack message was
+	// made, while its answer is held, so the retries must find them.
+	for k := range kills {
+		time.Sleep(time.Duration(rand.Int64N(int64(time.Second))))
+		provider := []string{"github", "slack"}[k%2]
+		waitHeld(t, held, provider, 30*time.Second)
 		w.kill()
-		t.Logf("worker killed with %d of %d Slack posts made", len(s.down.slack.Messages("#payments")), events)
+		t.Logf("worker killed during a %s write, with %d of %d Slack posts and %d of %d GitHub comments made",
+			provider, len(s.down.slack.Messages("#payments")), payments+issues, commentsMade(), issues)
 		w = s.worker(t)
 	}
-	ids := make([]string, events)
-	for i, p := range pays {
-		ids[i] = p.wid
+	ids := append([]string(nil), issueIDs...)
+	for _, p := range pays {
+		ids = append(ids, p.wid)
 	}
 	// A killed activity is retried after its 30 s start-to-close timeout.
 	s.waitCompleted(t, ids, 4*time.Minute)
@@ -52,8 +74,37 @@ func TestWorkerKilledMidWorkflow(t *testing.T) {
 		require.Len(t, s.down.contacts(p.email), 1, "contacts for %s", p.email)
 		require.Equal(t, 1, s.down.slackMentions(p.pi), "Slack messages about %s", p.pi)
 	}
-	runs := executions(t, s.c)
-	figures(t, events, events, len(runs), totalRuns(runs))
+	for i, wid := range issueIDs {
+		n := i + 1
+		ref := fmt.Sprintf("acme/%s#%d", run, n)
+		require.Len(t, s.down.tickets(ref), 1, "CRM tickets for %s", ref)
+		comments := s.down.github.Comments("acme", run, n)
+		require.Len(t, comments, 1, "GitHub comments on %s", ref)
+		require.Contains(t, comments[0].Body, wid, "the comment on %s carries its event's marker", ref)
+		require.Equal(t, 1, s.down.slackMentions(ref+" opened"), "Slack messages about %s", ref)
+	}
+	// The kills hit the window between a side effect and its report: some
+	// activity found its earlier comment or message instead of making another.
+	var foundComments, foundMessages int
+	for _, wid := range issueIDs {
+		var res workflows.GitHubIssueResult
+		require.NoError(t, s.c.GetWorkflow(t.Context(), wid, "").Get(t.Context(), &res))
+		foundComments += count(res.Comment.Existing)
+		foundMessages += count(res.Slack.Existing)
+	}
+	for _, p := range pays {
+		var res workflows.StripePaymentResult
+		require.NoError(t, s.c.GetWorkflow(t.Context(), p.wid, "").Get(t.Context(), &res))
+		foundMessages += count(res.Sync.Slack.Existing)
+	}
+	t.Logf("made before a kill and found by the retry: %d GitHub comments, %d Slack messages", foundComments, foundMessages)
+	require.Positive(t, foundComments, "no retry found an earlier comment: the kill missed the window")
+	require.Positive(t, foundMessages, "no retry found an earlier Slack message: the kill missed the window")
+	runs := runsWhere(t, s.c, `WebhookSource = "stripe" OR WebhookSource = "github"`)
+	for _, id := range ids {
+		require.Equal(t, 1, runs[id], "runs of %s", id)
+	}
+	figures(t, len(ids), len(ids), len(runs), totalRuns(runs))
 }
 
 // Payment, refund and customer update arrive in every order. Each workflow
@@ -138,4 +189,11 @@ func TestCRMOutage(t *testing.T) {
 	}
 	runs := executions(t, s.c)
 	figures(t, events, events, events, totalRuns(runs))
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -16,10 +16,24 @@ import (
 	"github.com/switchyard/switchyard/ingress"
 )
 
+// resumeWithin bounds the time from the restarted Temporal answering to the
+// ingress's first 2xx. It is a recovery property ("service resumes within
+// seconds of Temporal's return", issue 6), not a performance figure: the
+// ingress must find Temporal again on its own, over the client it already
+// has. What it waits for is gRPC's reconnect backoff, which the SDK starts at
+// 200 ms and grows x1.6 (±20 % jitter) up to 10 s, so the next redial after
+// Temporal's return is at most about 0.7 x the downtime away. The downtime
+// here is about 4 s (logged), so a healthy ingress resumes within about 3 s
+// (measured: 0.4-2.3 s), and 10 s leaves room for a loaded machine; a miss
+// means reconnection is broken or stuck in a far longer backoff (gRPC's own
+// default cap is 120 s).
+const resumeWithin = 10 * time.Second
+
 // The Temporal dev server (file database) is SIGKILLed and restarted. While
 // it is down the ingress answers 503 with Retry-After and /readyz fails; no
-// event gets a 2xx it did not durably record; service resumes once Temporal
-// is back, and every acknowledged event survived the crash.
+// event gets a 2xx it did not durably record; service resumes within
+// resumeWithin of Temporal answering again, and every acknowledged event
+// survived the crash.
 func TestTemporalKilledAndRestarted(t *testing.T) {
 	track(t)
 	db := filepath.Join(t.TempDir(), "temporal.db")
@@ -49,6 +63,7 @@ func TestTemporalKilledAndRestarted(t *testing.T) {
 		require.Equal(t, http.StatusOK, a.Status, a.Error)
 	}
 
+	killed := time.Now()
 	require.NoError(t, srv.Kill())
 	// Each of these waits out SWITCHYARD_START_TIMEOUT, so they go in parallel.
 	down := make([]string, 10)
@@ -69,15 +84,24 @@ func TestTemporalKilledAndRestarted(t *testing.T) {
 	}
 	require.Equal(t, http.StatusServiceUnavailable, readyz(base))
 
-	restarted := temporal(t, db, port)
-	require.Eventually(t, func() bool { return readyz(base) == http.StatusOK }, 60*time.Second, 100*time.Millisecond)
-	resumed := time.Now()
-	// Stripe redelivers what got a 503.
-	require.Eventually(t, func() bool {
+	restarted := temporal(t, db, port) // returns once the server answers a client
+	back := time.Now()
+	// Stripe redelivers what got a 503: the first 2xx must come within
+	// resumeWithin of Temporal answering again.
+	var resumed time.Duration
+	for {
 		a, err := deliver(base, down[0])
-		return err == nil && a.Status == http.StatusOK
-	}, 30*time.Second, 200*time.Millisecond)
-	t.Logf("service resumed %s after /readyz passed", time.Since(resumed).Round(time.Millisecond))
+		if err == nil && a.Status == http.StatusOK {
+			resumed = time.Since(back)
+			break
+		}
+		require.Less(t, time.Since(back), resumeWithin, "no 2xx yet after Temporal came back (last: %+v, %v)", a, err)
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("Temporal down %s; service resumed %s after the restarted Temporal answered",
+		back.Sub(killed).Round(time.Millisecond), resumed.Round(time.Millisecond))
+	require.LessOrEqual(t, resumed, resumeWithin, "service resumed too late after Temporal came back")
+	require.Equal(t, http.StatusOK, readyz(base), "/readyz passes again once events are accepted")
 	for _, id := range down {
 		a := send(id)
 		require.Equal(t, http.StatusOK, a.Status, a.Error)

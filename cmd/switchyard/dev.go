@@ -30,25 +30,11 @@ const (
 )
 
 // runDev runs the whole stack in one process: the Temporal dev server (SQLite
-// under SWITCHYARD_DATA_DIR, WAL journal), stripe-mock when no Stripe key is
-// set, the worker and the ingress. Ctrl-C stops them in reverse order.
+// under SWITCHYARD_DATA_DIR, WAL journal), stripe-mock when neither a Stripe
+// key nor an API base is set, the worker and the ingress. Ctrl-C stops them
+// in reverse order.
 func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	if _, set := os.LookupEnv("SWITCHYARD_HTTP_ADDR"); !set {
-		cfg.HTTPAddr = devHTTPAddr
-	}
-	// Every built-in source is served in dev; the environment's secrets win.
-	for _, d := range []struct {
-		dst    *[]string
-		secret string
-	}{
-		{&cfg.StripeWebhookSecrets, devStripeSecret}, {&cfg.GitHubWebhookSecrets, devGitHubSecret},
-		{&cfg.HubSpotClientSecrets, devHubSpotSecret}, {&cfg.SlackSigningSecrets, devSlackSecret},
-		{&cfg.ShopifyClientSecrets, devShopifySecret},
-	} {
-		if len(*d.dst) == 0 {
-			*d.dst = []string{d.secret}
-		}
-	}
+	cfg = devDefaults(cfg, os.LookupEnv)
 
 	// Listen first: a busy port fails fast, and Temporal's services, which
 	// bind ephemeral ports of their own, cannot take it in the meantime.
@@ -76,13 +62,16 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		_ = srv.Stop()
 	}()
 
-	if cfg.StripeAPIKey == "" {
+	stripe := devStripe(cfg, os.LookupEnv)
+	cfg.StripeAPIKey, cfg.StripeAPIBase = stripe.Key, stripe.Base
+	if stripe.StartMock {
 		url, stop, err := devserver.StartStripeMock(ctx, cfg.StripeMock, cfg.DevStripePort)
 		if err != nil {
 			log.Warn("stripe-mock not started; the Stripe integration stays disabled", "error", err)
+			cfg.StripeAPIKey = ""
 		} else {
 			defer stop()
-			cfg.StripeAPIKey, cfg.StripeAPIBase = devStripeKey, url
+			cfg.StripeAPIBase = url
 		}
 	}
 
@@ -113,6 +102,50 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return g.Wait()
 }
 
+// devDefaults fills in what the dev stack needs and the environment leaves
+// unset: the listen address and a webhook secret for every built-in source,
+// so all of them are served. A value set in the environment always wins; one
+// set to blanks counts as unset, as config.Load reads it.
+func devDefaults(cfg config.Config, lookup config.Lookup) config.Config {
+	if v, ok := lookup("SWITCHYARD_HTTP_ADDR"); !ok || strings.TrimSpace(v) == "" {
+		cfg.HTTPAddr = devHTTPAddr
+	}
+	for _, d := range []struct {
+		dst    *[]string
+		secret string
+	}{
+		{&cfg.StripeWebhookSecrets, devStripeSecret}, {&cfg.GitHubWebhookSecrets, devGitHubSecret},
+		{&cfg.HubSpotClientSecrets, devHubSpotSecret}, {&cfg.SlackSigningSecrets, devSlackSecret},
+		{&cfg.ShopifyClientSecrets, devShopifySecret},
+	} {
+		if len(*d.dst) == 0 {
+			*d.dst = []string{d.secret}
+		}
+	}
+	return cfg
+}
+
+// stripeSetup is how the dev worker reaches Stripe.
+type stripeSetup struct {
+	Key       string
+	Base      string // empty when StartMock: stripe-mock's URL goes here
+	StartMock bool
+}
+
+// devStripe decides how the dev worker reaches Stripe. A key from the
+// environment is used as is. Without one, a STRIPE_API_BASE the user set (their
+// own stripe-mock, a proxy, a fake) is kept, with the dev key; only when
+// neither is set does dev start stripe-mock and point the worker at it.
+func devStripe(cfg config.Config, lookup config.Lookup) stripeSetup {
+	if cfg.StripeAPIKey != "" {
+		return stripeSetup{Key: cfg.StripeAPIKey, Base: cfg.StripeAPIBase}
+	}
+	if v, ok := lookup("STRIPE_API_BASE"); ok && strings.TrimSpace(v) != "" {
+		return stripeSetup{Key: devStripeKey, Base: cfg.StripeAPIBase}
+	}
+	return stripeSetup{Key: devStripeKey, StartMock: true}
+}
+
 func printBanner(cfg config.Config, srv *devserver.Server, addr string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nSwitchyard dev stack is up.\n\n")
@@ -125,7 +158,11 @@ func printBanner(cfg config.Config, srv *devserver.Server, addr string) {
 	}
 	fmt.Fprintf(&b, "  %-10s http://%[2]s/healthz   http://%[2]s/readyz   http://%[2]s/metrics\n", "Health", addr)
 	fmt.Fprintf(&b, "  %-10s %s (gRPC)   UI %s\n", "Temporal", srv.Address, srv.UIURL)
-	fmt.Fprintf(&b, "  %-10s %s\n\n", "Stripe API", cfg.StripeAPIBase)
+	stripeAPI := cfg.StripeAPIBase
+	if cfg.StripeAPIKey == "" {
+		stripeAPI = "disabled (stripe-mock did not start; set STRIPE_API_KEY or STRIPE_API_BASE)"
+	}
+	fmt.Fprintf(&b, "  %-10s %s\n\n", "Stripe API", stripeAPI)
 	fmt.Fprintf(&b, "  Dev webhook secrets (override with the environment):\n")
 	for _, kv := range []struct {
 		name    string
