@@ -35,19 +35,14 @@ func NewActivities(cfg config.Config, log *slog.Logger) (Activities, error) {
 	if err != nil {
 		return Activities{}, fmt.Errorf("github integration: %w", err)
 	}
-	hs, err := activities.NewHubSpot(activities.HubSpotConfig{
-		Token: cfg.HubSpotToken, APIURL: cfg.HubSpotAPIURL, StageRefunded: cfg.HubSpotStageRefunded})
+	crm, err := SelectCRM(cfg)
 	if err != nil {
-		return Activities{}, fmt.Errorf("hubspot integration: %w", err)
-	}
-	var crm activities.CRMBackend
-	if hs != nil { // a nil *HubSpot in the interface would not be a nil backend
-		crm = hs
+		return Activities{}, err
 	}
 	a := Activities{
 		Stripe: activities.NewStripe(activities.StripeConfig{APIKey: cfg.StripeAPIKey, APIBase: cfg.StripeAPIBase}),
 		GitHub: gh,
-		CRM:    activities.NewCRM(crm, "HUBSPOT_TOKEN"),
+		CRM:    activities.NewCRM(crm.Backend, crm.Missing),
 		Slack: activities.NewSlack(activities.SlackConfig{
 			BotToken: cfg.SlackBotToken, WebhookURL: cfg.SlackWebhookURL,
 			DefaultChannel: cfg.SlackChannel, APIURL: cfg.SlackAPIURL,
@@ -59,12 +54,16 @@ func NewActivities(cfg config.Config, log *slog.Logger) (Activities, error) {
 	for _, c := range []struct{ name, variable, value string }{
 		{"stripe", "STRIPE_API_KEY", cfg.StripeAPIKey},
 		{"github", "GITHUB_TOKEN", cfg.GitHubToken},
-		{"crm", "HUBSPOT_TOKEN", cfg.HubSpotToken},
 		{"slack", "SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL", cfg.SlackBotToken + cfg.SlackWebhookURL},
 	} {
 		if c.value == "" {
 			log.Warn("integration disabled: credentials not set", "integration", c.name, "variable", c.variable)
 		}
+	}
+	if crm.Backend == nil {
+		log.Warn("integration disabled: credentials not set", "integration", "crm", "variable", crm.Missing)
+	} else {
+		log.Info("crm backend chosen", "backend", crm.Name)
 	}
 	return a, nil
 }
