@@ -24,6 +24,8 @@ type Activities struct {
 
 	// rates are activities per second per integration task queue.
 	rates map[string]float64
+	// customerChannels are the Slack channels StripeCustomerSync posts to.
+	customerChannels []string
 }
 
 // NewActivities builds every integration's client once from cfg. An
@@ -47,7 +49,15 @@ func NewActivities(cfg config.Config, log *slog.Logger) (Activities, error) {
 			BotToken: cfg.SlackBotToken, WebhookURL: cfg.SlackWebhookURL,
 			DefaultChannel: cfg.SlackChannel, APIURL: cfg.SlackAPIURL,
 		}),
-		rates: cfg.Rates,
+		rates:            cfg.Rates,
+		customerChannels: cfg.SlackCustomerChannels,
+	}
+	if cfg.SlackBotToken == "" && cfg.SlackWebhookURL != "" && len(a.customerChannels) > 1 {
+		// A webhook posts to its own channel whatever the input names:
+		// several channels would be several copies there.
+		log.Warn("SWITCHYARD_SLACK_CUSTOMER_CHANNELS lists several channels, but an incoming webhook posts only to its own: "+
+			"customer changes are posted once, there", "channels", len(a.customerChannels))
+		a.customerChannels = a.customerChannels[:1]
 	}
 	// Every exported method of an activity struct is registered as an
 	// activity, so whether an integration is enabled is read from cfg here.
@@ -88,7 +98,7 @@ type group struct {
 // all of them. The caller runs it (Run or Start/Stop).
 func New(c client.Client, acts Activities) sdkworker.Worker {
 	g := &group{Worker: sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{DeadlockDetectionTimeout: deadlockDetectionTimeout})}
-	registerWorkflows(g.Worker)
+	registerWorkflows(g.Worker, acts)
 	rates := acts.rates
 	if rates == nil {
 		rates = config.DefaultRates()
@@ -151,19 +161,20 @@ func (g *group) Stop() {
 // registerWorkflows; adding an integration is one struct in activities/ and
 // one line here and in New.
 func Register(w sdkworker.Registry, acts Activities) {
-	registerWorkflows(w)
+	registerWorkflows(w, acts)
 	w.RegisterActivity(acts.Stripe)
 	w.RegisterActivity(acts.GitHub)
 	w.RegisterActivity(acts.CRM)
 	w.RegisterActivity(acts.Slack)
 }
 
-func registerWorkflows(w sdkworker.Registry) {
+func registerWorkflows(w sdkworker.Registry, acts Activities) {
 	w.RegisterWorkflowWithOptions(workflows.StripePayment, workflow.RegisterOptions{Name: workflows.StripePaymentWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubIssue, workflow.RegisterOptions{Name: workflows.GitHubIssueWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.StripeCheckout, workflow.RegisterOptions{Name: workflows.StripeCheckoutWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.StripeRefund, workflow.RegisterOptions{Name: workflows.StripeRefundWorkflow})
-	w.RegisterWorkflowWithOptions(workflows.StripeCustomerSync, workflow.RegisterOptions{Name: workflows.StripeCustomerSyncWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.CustomerSync{SlackChannels: acts.customerChannels}.StripeCustomerSync,
+		workflow.RegisterOptions{Name: workflows.StripeCustomerSyncWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubPullRequest, workflow.RegisterOptions{Name: workflows.GitHubPullRequestWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubPush, workflow.RegisterOptions{Name: workflows.GitHubPushWorkflow})
 }
