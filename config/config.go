@@ -136,8 +136,7 @@ type Config struct {
 
 // DefaultRates are the providers' documented limits, as activities per
 // second on each integration's task queue (one activity is one API call,
-// except the Slack post, which first reads history under a separate, higher
-// limit):
+// except the Slack post, which first reads one or two pages of history):
 //   - stripe 25: Stripe allows 25 requests/s in test mode and 100 in live
 //     mode (docs.stripe.com/rate-limits); 25 is safe for both.
 //   - github 1.3: 5,000 requests/hour for a token (docs.github.com, "Rate
@@ -147,6 +146,10 @@ type Config struct {
 //     guidelines).
 //   - slack 1: chat.postMessage allows about one message per second per
 //     channel, and incoming webhooks one per second (api.slack.com, rate limits).
+//     The history read before each post is under conversations.history's own
+//     limit, Tier 3 (50+ per minute), which a sustained 1 post/s with two
+//     pages can exceed; its 429s carry Retry-After and are retried. (Slack
+//     apps distributed outside the Marketplace get far less since 2025.)
 func DefaultRates() map[string]float64 {
 	return map[string]float64{"stripe": 25, "github": 1.3, "crm": 10, "slack": 1}
 }
