@@ -14,7 +14,9 @@ import (
 type CRMBackendSpec struct {
 	// Credential is the variable without which the backend is disabled.
 	Credential string
-	// New builds the backend once its credential is set. setting reads the
+	// New builds the backend once its credential is set, so it never returns
+	// a nil backend without an error (a typed nil pointer in the interface
+	// would not read as "disabled"). setting reads the
 	// backend's variables by name (config.Config.Setting), so a backend
 	// needs no fields in config, only its lines in config's doc comment.
 	New func(setting func(key string) string) (activities.CRMBackend, error)
