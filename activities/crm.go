@@ -11,7 +11,8 @@ import (
 // something the caller owns (an email, an external ID), so a retried activity
 // updates the record it created instead of creating a second one. HubSpot
 // implements it in hubspot.go; another CRM (Salesforce: upsert by External ID
-// field) is one more file implementing these five methods.
+// field) is one more file implementing these methods plus its entry in
+// worker.CRMBackends, which SWITCHYARD_CRM chooses from.
 type CRMBackend interface {
 	// Name is the integration's name in logs and errors, e.g. "hubspot".
 	Name() string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,13 +51,18 @@ const DefaultBodyLimit = 2 << 20
 //	                            (default: file:// under SWITCHYARD_DATA_DIR/payloads); ingress and worker must share it
 //	SWITCHYARD_PAYLOAD_THRESHOLD payloads of at least this many bytes go to the store (default 262144)
 //	SWITCHYARD_PPROF_ADDR       if set, serve net/http/pprof there (loopback only; for `make bench` profiling)
-//	HUBSPOT_TOKEN               HubSpot private app token for the CRM activities (unset: CRM disabled)
+//	SWITCHYARD_CRM              CRM backend of the CRM activities, e.g. "hubspot" (default: the one whose
+//	                            credential is set; none set: CRM disabled). A backend reads its own variables,
+//	                            listed here, through Setting:
+//	HUBSPOT_TOKEN               HubSpot private app token for the CRM activities (unset: HubSpot disabled)
 //	HUBSPOT_API_URL             HubSpot API base URL (default "https://api.hubapi.com")
 //	HUBSPOT_DEAL_STAGE_REFUNDED deal stage ID for refunded payments (default "closedlost")
 //	SLACK_BOT_TOKEN             Slack bot token (xoxb-…) for the Slack activities
 //	SLACK_WEBHOOK_URL           Slack incoming-webhook URL, used when SLACK_BOT_TOKEN is unset
 //	SLACK_CHANNEL               channel the workflows post to with the bot token (default "#payments")
 //	SLACK_API_URL               Slack Web API base URL (default "https://slack.com/api/")
+//	SWITCHYARD_SLACK_CUSTOMER_CHANNELS channels told about every Stripe customer change (customer.updated,
+//	                            invoice.paid), comma-separated names or IDs; default none
 //	SWITCHYARD_RATE_<NAME>      activities per second on one integration's task queue, NAME one of
 //	                            STRIPE (default 25), GITHUB (1.3), CRM (10), SLACK (1); see DefaultRates
 //	SWITCHYARD_API_TOKEN        bearer token of the read API (/v1/events); unset: the read API is not served
@@ -106,6 +112,11 @@ type Config struct {
 	SlackWebhookURL      string
 	SlackChannel         string
 	SlackAPIURL          string
+	// SlackCustomerChannels get one message per customer sync, in this
+	// order, duplicates removed.
+	SlackCustomerChannels []string
+	// CRM names the CRM backend; empty: the one whose credential is set.
+	CRM string
 	// Rates are activities per second per integration task queue, by
 	// lower-case integration name (stripe, github, crm, slack).
 	Rates map[string]float64
@@ -117,12 +128,15 @@ type Config struct {
 	ReconcileInterval    time.Duration // 0: no reconciliation schedules
 	ReconcileWindow      time.Duration
 	GitHubReconcileHooks []string
+
+	// lookup is the environment Load read, for the variables Setting
+	// finds no field for (nil in a Config built in code).
+	lookup Lookup
 }
 
 // DefaultRates are the providers' documented limits, as activities per
 // second on each integration's task queue (one activity is one API call,
-// except the Slack post, which first reads history under a separate, higher
-// limit):
+// except the Slack post, which first reads one or two pages of history):
 //   - stripe 25: Stripe allows 25 requests/s in test mode and 100 in live
 //     mode (docs.stripe.com/rate-limits); 25 is safe for both.
 //   - github 1.3: 5,000 requests/hour for a token (docs.github.com, "Rate
@@ -132,6 +146,10 @@ type Config struct {
 //     guidelines).
 //   - slack 1: chat.postMessage allows about one message per second per
 //     channel, and incoming webhooks one per second (api.slack.com, rate limits).
+//     The history read before each post is under conversations.history's own
+//     limit, Tier 3 (50+ per minute), which a sustained 1 post/s with two
+//     pages can exceed; its 429s carry Retry-After and are retried. (Slack
+//     apps distributed outside the Marketplace get far less since 2025.)
 func DefaultRates() map[string]float64 {
 	return map[string]float64{"stripe": 25, "github": 1.3, "crm": 10, "slack": 1}
 }
@@ -205,6 +223,16 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 	str("SLACK_WEBHOOK_URL", &c.SlackWebhookURL)
 	str("SLACK_CHANNEL", &c.SlackChannel)
 	str("SLACK_API_URL", &c.SlackAPIURL)
+	str("SWITCHYARD_CRM", &c.CRM)
+	c.CRM = strings.ToLower(c.CRM)
+	if v, ok := lookup("SWITCHYARD_SLACK_CUSTOMER_CHANNELS"); ok {
+		for _, ch := range SplitList(v) {
+			if !slices.Contains(c.SlackCustomerChannels, ch) {
+				c.SlackCustomerChannels = append(c.SlackCustomerChannels, ch)
+			}
+		}
+	}
+	c.lookup = lookup
 	for name := range c.Rates {
 		key := "SWITCHYARD_RATE_" + strings.ToUpper(name)
 		if v, ok := lookup(key); ok {
@@ -301,6 +329,26 @@ func Load(lookup Lookup, environ []string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SWITCHYARD_LOG_LEVEL: want debug, info, warn or error, got %q", c.LogLevel))
 	}
 	return c, errors.Join(errs...)
+}
+
+// Setting returns one variable's value by name, for code that reads its
+// variables by name (a CRM backend): the field it was loaded into when
+// Config has one, so a Config set in code is honoured, else the environment
+// Load read, trimmed. Unset: "".
+func (c Config) Setting(key string) string {
+	fields := map[string]string{
+		"HUBSPOT_TOKEN":               c.HubSpotToken,
+		"HUBSPOT_API_URL":             c.HubSpotAPIURL,
+		"HUBSPOT_DEAL_STAGE_REFUNDED": c.HubSpotStageRefunded,
+	}
+	if v, ok := fields[key]; ok {
+		return v
+	}
+	if c.lookup == nil {
+		return ""
+	}
+	v, _ := c.lookup(key)
+	return strings.TrimSpace(v)
 }
 
 // BodyLimitFor is the body limit of one source: its own if set, else the global one.

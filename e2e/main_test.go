@@ -36,7 +36,13 @@ const (
 	// crmRate is the CRM task queue's rate (activities per second) in e2e,
 	// which the fan-out test checks the fake HubSpot never sees exceeded.
 	crmRate = 8
+	// slackRate is the Slack task queue's rate, which the customer fan-out
+	// test checks the fake Slack's chat.postMessage never sees exceeded.
+	slackRate = 20
 )
+
+// customerChannels are told about every customer change (by name or ID).
+var customerChannels = []string{"#customers", "#sales", "C0SUCCESS"}
 
 // stack is what every test in this package talks to.
 var stack struct {
@@ -74,6 +80,9 @@ func run(m *testing.M) int {
 	defer stack.hubspot.Close()
 	stack.slack = fakes.NewSlack(slackToken)
 	defer stack.slack.Close()
+	stack.slack.AddChannel("customers", "C0CUSTOMERS")
+	stack.slack.AddChannel("sales", "C0SALES")
+	stack.slack.AddChannel("success", "C0SUCCESS")
 	// Objects a test puts here are served with the state it sets; anything
 	// else goes on to stripe-mock (see fakes.Stripe for why).
 	if stack.stripe, err = fakes.NewStripe(stripeURL); err != nil {
@@ -89,7 +98,8 @@ func run(m *testing.M) int {
 	cfg.GitHubToken, cfg.GitHubAPIURL = githubToken, stack.github.URL
 	cfg.HubSpotToken, cfg.HubSpotAPIURL = hubspotToken, stack.hubspot.URL
 	cfg.SlackBotToken, cfg.SlackAPIURL, cfg.SlackChannel = slackToken, stack.slack.APIURL(), "#payments"
-	cfg.Rates = map[string]float64{"stripe": 100, "github": 50, "crm": crmRate, "slack": 50}
+	cfg.SlackCustomerChannels = customerChannels
+	cfg.Rates = map[string]float64{"stripe": 100, "github": 50, "crm": crmRate, "slack": slackRate}
 	cfg.StartTimeout = 10 * time.Second
 	cfg.HubSpotClientSecrets = []string{hubspotSecret}
 	cfg.SlackSigningSecrets = []string{slackSecret}

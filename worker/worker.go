@@ -24,6 +24,8 @@ type Activities struct {
 
 	// rates are activities per second per integration task queue.
 	rates map[string]float64
+	// customerChannels are the Slack channels StripeCustomerSync posts to.
+	customerChannels []string
 }
 
 // NewActivities builds every integration's client once from cfg. An
@@ -35,36 +37,43 @@ func NewActivities(cfg config.Config, log *slog.Logger) (Activities, error) {
 	if err != nil {
 		return Activities{}, fmt.Errorf("github integration: %w", err)
 	}
-	hs, err := activities.NewHubSpot(activities.HubSpotConfig{
-		Token: cfg.HubSpotToken, APIURL: cfg.HubSpotAPIURL, StageRefunded: cfg.HubSpotStageRefunded})
+	crm, err := SelectCRM(cfg)
 	if err != nil {
-		return Activities{}, fmt.Errorf("hubspot integration: %w", err)
-	}
-	var crm activities.CRMBackend
-	if hs != nil { // a nil *HubSpot in the interface would not be a nil backend
-		crm = hs
+		return Activities{}, err
 	}
 	a := Activities{
 		Stripe: activities.NewStripe(activities.StripeConfig{APIKey: cfg.StripeAPIKey, APIBase: cfg.StripeAPIBase}),
 		GitHub: gh,
-		CRM:    activities.NewCRM(crm, "HUBSPOT_TOKEN"),
+		CRM:    activities.NewCRM(crm.Backend, crm.Missing),
 		Slack: activities.NewSlack(activities.SlackConfig{
 			BotToken: cfg.SlackBotToken, WebhookURL: cfg.SlackWebhookURL,
 			DefaultChannel: cfg.SlackChannel, APIURL: cfg.SlackAPIURL,
 		}),
-		rates: cfg.Rates,
+		rates:            cfg.Rates,
+		customerChannels: cfg.SlackCustomerChannels,
+	}
+	if cfg.SlackBotToken == "" && cfg.SlackWebhookURL != "" && len(a.customerChannels) > 1 {
+		// A webhook posts to its own channel whatever the input names:
+		// several channels would be several copies there.
+		log.Warn("SWITCHYARD_SLACK_CUSTOMER_CHANNELS lists several channels, but an incoming webhook posts only to its own: "+
+			"customer changes are posted once, there", "channels", len(a.customerChannels))
+		a.customerChannels = a.customerChannels[:1]
 	}
 	// Every exported method of an activity struct is registered as an
 	// activity, so whether an integration is enabled is read from cfg here.
 	for _, c := range []struct{ name, variable, value string }{
 		{"stripe", "STRIPE_API_KEY", cfg.StripeAPIKey},
 		{"github", "GITHUB_TOKEN", cfg.GitHubToken},
-		{"crm", "HUBSPOT_TOKEN", cfg.HubSpotToken},
 		{"slack", "SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL", cfg.SlackBotToken + cfg.SlackWebhookURL},
 	} {
 		if c.value == "" {
 			log.Warn("integration disabled: credentials not set", "integration", c.name, "variable", c.variable)
 		}
+	}
+	if crm.Backend == nil {
+		log.Warn("integration disabled: credentials not set", "integration", "crm", "variable", crm.Missing)
+	} else {
+		log.Info("crm backend chosen", "backend", crm.Name)
 	}
 	return a, nil
 }
@@ -89,7 +98,7 @@ type group struct {
 // all of them. The caller runs it (Run or Start/Stop).
 func New(c client.Client, acts Activities) sdkworker.Worker {
 	g := &group{Worker: sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{DeadlockDetectionTimeout: deadlockDetectionTimeout})}
-	registerWorkflows(g.Worker)
+	registerWorkflows(g.Worker, acts)
 	rates := acts.rates
 	if rates == nil {
 		rates = config.DefaultRates()
@@ -152,19 +161,20 @@ func (g *group) Stop() {
 // registerWorkflows; adding an integration is one struct in activities/ and
 // one line here and in New.
 func Register(w sdkworker.Registry, acts Activities) {
-	registerWorkflows(w)
+	registerWorkflows(w, acts)
 	w.RegisterActivity(acts.Stripe)
 	w.RegisterActivity(acts.GitHub)
 	w.RegisterActivity(acts.CRM)
 	w.RegisterActivity(acts.Slack)
 }
 
-func registerWorkflows(w sdkworker.Registry) {
+func registerWorkflows(w sdkworker.Registry, acts Activities) {
 	w.RegisterWorkflowWithOptions(workflows.StripePayment, workflow.RegisterOptions{Name: workflows.StripePaymentWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubIssue, workflow.RegisterOptions{Name: workflows.GitHubIssueWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.StripeCheckout, workflow.RegisterOptions{Name: workflows.StripeCheckoutWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.StripeRefund, workflow.RegisterOptions{Name: workflows.StripeRefundWorkflow})
-	w.RegisterWorkflowWithOptions(workflows.StripeCustomerSync, workflow.RegisterOptions{Name: workflows.StripeCustomerSyncWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.CustomerSync{SlackChannels: acts.customerChannels}.StripeCustomerSync,
+		workflow.RegisterOptions{Name: workflows.StripeCustomerSyncWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubPullRequest, workflow.RegisterOptions{Name: workflows.GitHubPullRequestWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.GitHubPush, workflow.RegisterOptions{Name: workflows.GitHubPushWorkflow})
 }

@@ -214,7 +214,7 @@ func TestCustomerSyncFromInvoice(t *testing.T) {
 		Return(&activities.Invoice{ID: "in_1", CustomerID: "cus_7", CustomerEmail: "stale@example.com"}, nil)
 	env.OnActivity(stripeActs.RetrieveCustomer, mock.Anything, activities.RetrieveCustomerInput{ID: "cus_7"}).
 		Return(&activities.Customer{ID: "cus_7", Email: "new@example.com", Name: "Grace Hopper"}, nil)
-	env.ExecuteWorkflow(workflows.StripeCustomerSync, stripeEvent("invoice.paid", "in_1"))
+	env.ExecuteWorkflow(workflows.CustomerSync{}.StripeCustomerSync, stripeEvent("invoice.paid", "in_1"))
 	require.NoError(t, env.GetWorkflowError())
 	assert.Equal(t, []string{"new@example.com"}, keys(crm.contacts), "the customer's current email, not the invoice's copy")
 	assert.Equal(t, "Hopper", crm.contacts["new@example.com"].LastName)
@@ -272,7 +272,7 @@ func TestPullRequestTriage(t *testing.T) {
 }
 
 func TestStripeWorkflowsRejectMalformedEvents(t *testing.T) {
-	for name, wf := range map[string]any{"checkout": workflows.StripeCheckout, "refund": workflows.StripeRefund, "customer": workflows.StripeCustomerSync} {
+	for name, wf := range map[string]any{"checkout": workflows.StripeCheckout, "refund": workflows.StripeRefund, "customer": workflows.CustomerSync{}.StripeCustomerSync} {
 		var s testsuite.WorkflowTestSuite
 		env := s.NewTestWorkflowEnvironment()
 		env.ExecuteWorkflow(wf, workflows.EventInput{EventID: "evt_bad", Payload: json.RawMessage(`{}`)})

@@ -154,8 +154,18 @@ func firstError(errs []error) error {
 // postSlack posts to the default channel. The marker is the workflow ID and
 // purpose, so a retried activity, or a replay, finds its earlier message.
 func postSlack(ctx workflow.Context, text, purpose string) workflow.Future {
+	return postSlackTo(ctx, "", text, purpose)
+}
+
+// postSlackTo posts to one channel ("": the default). A channel's marker
+// also names the channel, so each of a workflow's posts has its own.
+func postSlackTo(ctx workflow.Context, channel, text, purpose string) workflow.Future {
+	marker := workflow.GetInfo(ctx).WorkflowExecution.ID + "/" + purpose
+	if channel != "" {
+		marker += "/" + channel
+	}
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, slackOptions), slackActs.PostSlackMessage,
-		activities.PostSlackMessageInput{Text: text, Marker: workflow.GetInfo(ctx).WorkflowExecution.ID + "/" + purpose})
+		activities.PostSlackMessageInput{Channel: channel, Text: text, Marker: marker})
 }
 
 func wrapErr(what string, err error) error {

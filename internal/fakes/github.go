@@ -173,7 +173,7 @@ func (g *GitHub) serve(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusUnauthorized, "Bad credentials")
 		return
 	}
-	if !g.gate(w, reply) {
+	if !g.gate(w, "", reply) {
 		return
 	}
 	p := r.URL.EscapedPath()

@@ -86,7 +86,7 @@ func (h *HubSpot) serve(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusUnauthorized, "Authentication credentials not found.")
 		return
 	}
-	if !h.gate(w, reply) {
+	if !h.gate(w, "", reply) {
 		return
 	}
 	if m := hsUpsertPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodPost {

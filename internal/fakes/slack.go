@@ -33,6 +33,14 @@ type Slack struct {
 	clock    int64
 }
 
+// Buckets of the Slack fake's rate limit and ArrivalsOf: one per Web API
+// method, and the incoming webhook.
+const (
+	SlackPostBucket    = "chat.postMessage"
+	SlackHistoryBucket = "conversations.history"
+	SlackWebhookBucket = "webhook"
+)
+
 // NewSlack starts the fake with a channel "#payments" (ID C0PAYMENTS).
 func NewSlack(token string) *Slack {
 	s := &Slack{Token: token, WebhookPath: "/services/T0FAKE/B0FAKE/fakewebhooksecret",
@@ -94,8 +102,18 @@ func (s *Slack) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})
 		return
 	}
-	// Slack answers failures with plain HTTP statuses; 429 carries Retry-After.
-	if !s.gate(w, func(status int, msg string) { w.WriteHeader(status); fmt.Fprint(w, msg) }) {
+	// Slack's limits are per Web API method (chat.postMessage's also per
+	// channel, which a per-method limit covers), so each method is a bucket.
+	// It answers failures with plain HTTP statuses; 429 carries Retry-After
+	// and {"ok":false,"error":"ratelimited"}.
+	if !s.gate(w, strings.TrimPrefix(r.URL.Path, "/api/"), func(status int, msg string) {
+		if status == http.StatusTooManyRequests {
+			writeJSON(w, status, map[string]any{"ok": false, "error": "ratelimited"})
+			return
+		}
+		w.WriteHeader(status)
+		fmt.Fprint(w, msg)
+	}) {
 		return
 	}
 	ch, ok := s.channels[r.PostForm.Get("channel")]
@@ -169,7 +187,7 @@ func (s *Slack) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "no_service")
 		return
 	}
-	if !s.gate(w, func(status int, msg string) { w.WriteHeader(status); fmt.Fprint(w, msg) }) {
+	if !s.gate(w, SlackWebhookBucket, func(status int, msg string) { w.WriteHeader(status); fmt.Fprint(w, msg) }) {
 		return
 	}
 	var in struct {

@@ -67,7 +67,7 @@ func (s *Stripe) serve(w http.ResponseWriter, r *http.Request) {
 			"type": "invalid_request_error", "message": "Invalid API Key provided"}})
 		return
 	}
-	if !s.gate(w, reply) {
+	if !s.gate(w, "", reply) {
 		return
 	}
 	out := map[string]any{}
