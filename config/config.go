@@ -37,7 +37,7 @@ const DefaultBodyLimit = 2 << 20
 //	GITHUB_TOKEN                GitHub token used by the worker's activities
 //	GITHUB_API_URL              GitHub REST API base URL (default "https://api.github.com/")
 //	TEMPORAL_CLI                path of the Temporal CLI that `switchyard dev` runs (default "./bin/temporal")
-//	STRIPE_MOCK                 path of stripe-mock that `switchyard dev` runs when STRIPE_API_KEY is unset (default "./bin/stripe-mock")
+//	STRIPE_MOCK                 path of stripe-mock that `switchyard dev` runs when neither STRIPE_API_KEY nor STRIPE_API_BASE is set (default "./bin/stripe-mock")
 //	SWITCHYARD_DEV_TEMPORAL_PORT  `switchyard dev`: Temporal gRPC port (default 7233)
 //	SWITCHYARD_DEV_UI_PORT        `switchyard dev`: Temporal UI port (default 8233)
 //	SWITCHYARD_DEV_STRIPE_PORT    `switchyard dev`: stripe-mock port (default 12111)
