@@ -90,7 +90,10 @@ func (r report) markdown(o options) string {
 		ratio := s.dup / s.uniq
 		w("| duplicates vs unique, c=32 | %s | events/s | %.0f unique | %.0f duplicate | %.2f | ≥ 1.0 %s |\n", s.name, s.uniq, s.dup, ratio, verdict(ratio >= 1.0))
 	}
-	w("| end to end at %.0f/s | in memory | webhook → StripePayment completed (stripe-mock) | | p50 %.0f ms, p99 %.0f ms | | |\n", r.e2e.rate, r.e2e.p50, r.e2e.p99)
+	e := r.e2e
+	w("| end to end at %.0f/s | in memory | webhook → StripePayment completed: PaymentIntent (Stripe fake), CRM contact + deal (HubSpot fake), "+
+		"Slack post (Slack fake); of %d events, %d deals, %d contacts, %d posts; activity rates %s/s | | p50 %.0f ms, p99 %.0f ms | | |\n",
+		e.rate, e.events, e.deals, e.contacts, e.posts, e2eProviderRate, e.p50, e.p99)
 	for _, s := range r.servers {
 		w("| peak RSS (VmHWM) | %s | ingress at saturation | | %.0f MiB | | |\n", s.name, s.ingressRSS)
 	}
