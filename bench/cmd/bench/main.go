@@ -32,6 +32,7 @@ type options struct {
 	dur                         time.Duration
 	concs                       []int
 	skipMicro                   bool
+	microTime                   time.Duration
 }
 
 func main() {
@@ -45,6 +46,7 @@ func main() {
 	flag.DurationVar(&o.dur, "d", 5*time.Second, "duration of one load run")
 	flag.StringVar(&concs, "c", "8,32,128", "concurrencies")
 	flag.BoolVar(&o.skipMicro, "skip-micro", false, "skip the testing.B micro benchmarks")
+	flag.DurationVar(&o.microTime, "microtime", 200*time.Millisecond, "-benchtime of each micro benchmark run")
 	flag.Parse()
 	for _, s := range strings.Split(concs, ",") {
 		n, err := strconv.Atoi(s)
@@ -71,7 +73,7 @@ func run(o options) error {
 	var rep report
 	if !o.skipMicro {
 		fmt.Fprintln(os.Stderr, "bench: micro benchmarks (go test -bench ./ingress/)")
-		if rep.micro, err = runMicro(o.runs); err != nil {
+		if rep.micro, err = runMicro(o.runs, o.microTime); err != nil {
 			return err
 		}
 	}
