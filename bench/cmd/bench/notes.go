@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 )
 
@@ -38,8 +37,7 @@ func (r report) notes(o options) string {
 			add("%s, duplicates: %.2f× the unique rate (%.0f vs %.0f events/s), target ≥ %.1f.", s.name, d, s.dup, s.uniq, minDup)
 		}
 		if missed {
-			add("%s, what the profile shows: %s The machine has %d cores, shared by the dev server, the ingress and loadgen.",
-				s.name, s.profile, runtime.NumCPU())
+			add("%s, what the profile shows: %s", s.name, s.profile)
 		}
 		if s.rawErrors+s.ingErrors > 0 {
 			add("%s had %d raw and %d ingress errors during the throughput runs (see the bench's stderr).", s.name, s.rawErrors, s.ingErrors)

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -20,6 +22,7 @@ type ingressProfile struct {
 	window  time.Duration // wall time profiled
 	cpu     time.Duration // CPU time sampled
 	perSec  float64       // requests accepted per second during the run
+	busy    float64       // cores busy on the whole machine meanwhile (-1: unknown)
 	parts   []share       // by part of the request path, largest first
 	hottest []share       // functions by own (flat) time, largest first
 	path    string        // the saved profile
@@ -63,7 +66,13 @@ func profileRun(pprofAddr, path string, dur time.Duration, load func(dur time.Du
 	lead := min(500*time.Millisecond, dur/5)
 	secs := max(1, int((dur - 2*lead).Seconds()))
 	time.Sleep(lead)
+	busy0, total0 := cpuTicks()
 	fetchErr := fetchProfile(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", pprofAddr, secs), path)
+	busy1, total1 := cpuTicks()
+	p.busy = -1
+	if total1 > total0 {
+		p.busy = float64(busy1-busy0) / float64(total1-total0) * float64(runtime.NumCPU())
+	}
 	l := <-done
 	if l.err != nil {
 		return p, l.err
@@ -76,6 +85,28 @@ func profileRun(pprofAddr, path string, dur time.Duration, load func(dur time.Du
 		p.failure = fetchErr.Error()
 	}
 	return p, nil
+}
+
+// cpuTicks reads the machine's busy and total CPU time from /proc/stat (zero
+// where there is none): busy is all but idle and iowait.
+func cpuTicks() (busy, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, 0
+	}
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseUint(v, 10, 64)
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
 }
 
 func fetchProfile(url, path string) error {
@@ -192,8 +223,13 @@ func (p ingressProfile) String() string {
 	for _, s := range p.hottest {
 		hot = append(hot, fmt.Sprintf("`%s` %.0f%%", shortFunc(s.name), 100*s.frac))
 	}
-	return fmt.Sprintf("ingress CPU profile at c=%d over %s (%d samples): %.2f cores%s. By part: %s. Hottest functions (own time): %s.",
-		p.conc, p.window, p.cpu/cpuSample, cores, perReq, strings.Join(split, ", "), strings.Join(hot, ", "))
+	machine := ""
+	if p.busy >= 0 {
+		machine = fmt.Sprintf(" Meanwhile the machine had %.2f of its %d cores busy (dev server, ingress, loadgen and anything else).",
+			p.busy, runtime.NumCPU())
+	}
+	return fmt.Sprintf("ingress CPU profile at c=%d over %s (%d samples): %.2f cores%s. By part: %s. Hottest functions (own time): %s.%s",
+		p.conc, p.window, p.cpu/cpuSample, cores, perReq, strings.Join(split, ", "), strings.Join(hot, ", "), machine)
 }
 
 // shortFunc drops the import path and generic shapes:
