@@ -184,26 +184,6 @@ func serverPhase(ctx context.Context, o options, name, db, logDir string) (serve
 	}
 	f.ingressRSS = ing.peakRSS()
 
-	// One more run, outside the figures, with the ingress profiled where it
-	// did worst: the note under the table says where its CPU went. It is
-	// twice as long as the others, as the ingress's share of 100 Hz samples
-	// is small.
-	worst := o.concs[0]
-	for _, c := range o.concs {
-		if f.ing[c]/f.raw[c] < f.ing[worst]/f.raw[worst] {
-			worst = c
-		}
-	}
-	profPath := filepath.Join(logDir, "ingress-"+strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)+".pprof")
-	f.profile, err = profileRun(pprofAddr, profPath, 2*o.dur, func(dur time.Duration) (result, error) {
-		return web("-c", strconv.Itoa(worst), "-d", dur.String())
-	})
-	if err != nil {
-		return f, err
-	}
-	f.profile.conc = worst
-	fmt.Fprintf(os.Stderr, "  profile: %s\n", f.profile)
-
 	sat := 0.0
 	for _, v := range f.raw {
 		sat = max(sat, v)
@@ -262,6 +242,26 @@ func serverPhase(ctx context.Context, o options, name, db, logDir string) (serve
 	f.uniq, f.dup = median(us), median(ds)
 	f.ingressRSS = max(f.ingressRSS, ing.peakRSS())
 	fmt.Fprintf(os.Stderr, "  duplicates %.0f/s vs unique %.0f/s\n", f.dup, f.uniq)
+
+	// One more run, after the figures (it adds open workflows, which slow
+	// the server), with the ingress profiled where it did worst: the note
+	// under the table says where its CPU went. It is twice as long as the
+	// others, as the ingress's share of 100 Hz samples is small.
+	worst := o.concs[0]
+	for _, c := range o.concs {
+		if f.ing[c]/f.raw[c] < f.ing[worst]/f.raw[worst] {
+			worst = c
+		}
+	}
+	profPath := filepath.Join(logDir, "ingress-"+strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)+".pprof")
+	f.profile, err = profileRun(pprofAddr, profPath, 2*o.dur, func(dur time.Duration) (result, error) {
+		return web("-c", strconv.Itoa(worst), "-d", dur.String())
+	})
+	if err != nil {
+		return f, err
+	}
+	f.profile.conc = worst
+	fmt.Fprintf(os.Stderr, "  profile: %s\n", f.profile)
 	return f, nil
 }
 

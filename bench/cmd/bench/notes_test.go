@@ -21,7 +21,7 @@ func TestNotesNameEachMissedTarget(t *testing.T) {
 	for _, want := range []string{
 		"in memory, throughput at c=32: ingress/raw 0.80",
 		"in memory, ack p99 at 50/s: 16.0 ms, 1.60× raw",
-		"in memory, what the profile shows: ingress CPU profile at c=32 over 1s (50 samples): 0.50 cores, 6.25 ms CPU per accepted request",
+		"in memory, what the profile shows: ingress CPU profile at c=32 (its lowest ingress/raw ratio) over 1s (50 samples): 0.50 cores, 6.25 ms CPU per accepted request",
 		"the machine had 1.90 of its",
 		"verify slack: 1.10× / 3.00×", "the check copies the body",
 	} {

@@ -228,7 +228,7 @@ func (p ingressProfile) String() string {
 		machine = fmt.Sprintf(" Meanwhile the machine had %.2f of its %d cores busy (dev server, ingress, loadgen and anything else).",
 			p.busy, runtime.NumCPU())
 	}
-	return fmt.Sprintf("ingress CPU profile at c=%d over %s (%d samples): %.2f cores%s. By part: %s. Hottest functions (own time): %s.%s",
+	return fmt.Sprintf("ingress CPU profile at c=%d (its lowest ingress/raw ratio) over %s (%d samples): %.2f cores%s. By part: %s. Hottest functions (own time): %s.%s",
 		p.conc, p.window, p.cpu/cpuSample, cores, perReq, strings.Join(split, ", "), strings.Join(hot, ", "), machine)
 }
 
