@@ -64,6 +64,9 @@ func (d *downstream) env() []string {
 		"SLACK_BOT_TOKEN=" + slackToken, "SLACK_API_URL=" + d.slack.APIURL(), "SLACK_CHANNEL=" + slackChannel,
 		"SWITCHYARD_RATE_STRIPE=" + e2eProviderRate, "SWITCHYARD_RATE_CRM=" + e2eProviderRate,
 		"SWITCHYARD_RATE_SLACK=" + e2eProviderRate,
+		// The default :9090 may be taken on a shared machine, and the worker
+		// exits when it cannot listen.
+		"SWITCHYARD_WORKER_METRICS_ADDR=off",
 	}
 }
 
