@@ -29,9 +29,20 @@ func TestNotesNameEachMissedTarget(t *testing.T) {
 			t.Errorf("notes lack %q:\n%s", want, got)
 		}
 	}
-	for _, not := range []string{"c=8:", "duplicates", "verify stripe"} {
+	for _, not := range []string{"c=8:", "duplicates", "verify stripe", "is noisy"} {
 		if strings.Contains(got, not) {
 			t.Errorf("notes name a met target (%q):\n%s", not, got)
 		}
+	}
+}
+
+func TestNotesDistrustANoisyHMACFloor(t *testing.T) {
+	m := micro{ns: map[string]float64{"HMAC/4KB": 40000, "HMAC/64KB": 50000}, bytes: map[string]float64{}}
+	for _, src := range sources {
+		m.ns["Verify/"+src+"/4KB"], m.ns["Verify/"+src+"/64KB"] = 5000, 50000
+	}
+	got := report{micro: m}.notes(options{})
+	if strings.Count(got, "is noisy") != 1 || !strings.Contains(got, "verify stripe took 0.12×") {
+		t.Errorf("want one note that the floor is noisy:\n%s", got)
 	}
 }
