@@ -2,8 +2,11 @@
 // Temporal's own limit and prints one markdown table, also written to
 // bench/results/latest.md. It starts everything it measures itself — a
 // Temporal dev server (file database with WAL, then in memory), the
-// `switchyard ingress` and `switchyard worker` processes, stripe-mock — and
-// drives load from a separate loadgen process, on loopback only.
+// `switchyard ingress` and `switchyard worker` processes, stripe-mock and,
+// in this process, Stripe, HubSpot and Slack fakes for the end-to-end
+// workflows — and drives load from a separate loadgen process, on loopback
+// only. Under the table it notes each target missed, with a CPU profile of
+// the ingress taken through its pprof endpoint.
 package main
 
 import (
@@ -19,7 +22,6 @@ import (
 	"time"
 
 	"github.com/switchyard/switchyard/internal/devserver"
-	"github.com/switchyard/switchyard/internal/testenv"
 )
 
 const secret = "whsec_bench_secret"
@@ -30,6 +32,7 @@ type options struct {
 	dur                         time.Duration
 	concs                       []int
 	skipMicro                   bool
+	microTime                   time.Duration
 }
 
 func main() {
@@ -43,6 +46,7 @@ func main() {
 	flag.DurationVar(&o.dur, "d", 5*time.Second, "duration of one load run")
 	flag.StringVar(&concs, "c", "8,32,128", "concurrencies")
 	flag.BoolVar(&o.skipMicro, "skip-micro", false, "skip the testing.B micro benchmarks")
+	flag.DurationVar(&o.microTime, "microtime", 200*time.Millisecond, "-benchtime of each micro benchmark run")
 	flag.Parse()
 	for _, s := range strings.Split(concs, ",") {
 		n, err := strconv.Atoi(s)
@@ -69,7 +73,7 @@ func run(o options) error {
 	var rep report
 	if !o.skipMicro {
 		fmt.Fprintln(os.Stderr, "bench: micro benchmarks (go test -bench ./ingress/)")
-		if rep.micro, err = runMicro(o.runs); err != nil {
+		if rep.micro, err = runMicro(o.runs, o.microTime); err != nil {
 			return err
 		}
 	}
@@ -108,6 +112,7 @@ type serverFigures struct {
 	uniq, dup            float64
 	ingressRSS           float64
 	rawErrors, ingErrors int64
+	profile              ingressProfile // at the concurrency with the lowest ratio
 }
 
 func serverPhase(ctx context.Context, o options, name, db, logDir string) (serverFigures, error) {
@@ -123,7 +128,12 @@ func serverPhase(ctx context.Context, o options, name, db, logDir string) (serve
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	url := "http://" + addr
-	ing, err := startProc("ingress", o.bin, switchyardEnv(srv.Address, addr), logDir, "ingress")
+	pport, err := devserver.FreePort()
+	if err != nil {
+		return f, err
+	}
+	pprofAddr := fmt.Sprintf("127.0.0.1:%d", pport)
+	ing, err := startProc("ingress", o.bin, switchyardEnv(srv.Address, addr, "SWITCHYARD_PPROF_ADDR="+pprofAddr), logDir, "ingress")
 	if err != nil {
 		return f, err
 	}
@@ -232,68 +242,26 @@ func serverPhase(ctx context.Context, o options, name, db, logDir string) (serve
 	f.uniq, f.dup = median(us), median(ds)
 	f.ingressRSS = max(f.ingressRSS, ing.peakRSS())
 	fmt.Fprintf(os.Stderr, "  duplicates %.0f/s vs unique %.0f/s\n", f.dup, f.uniq)
-	return f, nil
-}
 
-// e2eFigures: webhook received → workflow completed, and the worker's memory.
-type e2eFigures struct {
-	rate, p50, p99         float64
-	workerRSS, ingressRSS  float64
-	burstAccepted, burstPS float64
-}
-
-func e2ePhase(ctx context.Context, o options, logDir string) (e2eFigures, error) {
-	var f e2eFigures
-	srv, err := startTemporal(ctx, o.temporal, "", logDir)
-	if err != nil {
-		return f, err
-	}
-	defer srv.Stop()
-	stripeURL, stopStripe, err := testenv.StripeMock()
-	if err != nil {
-		return f, err
-	}
-	defer stopStripe()
-	port, err := devserver.FreePort()
-	if err != nil {
-		return f, err
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	url := "http://" + addr
-	env := switchyardEnv(srv.Address, addr, "STRIPE_API_KEY=sk_test_123", "STRIPE_API_BASE="+stripeURL)
-	ing, err := startProc("ingress-e2e", o.bin, env, logDir, "ingress")
-	if err != nil {
-		return f, err
-	}
-	defer ing.stop()
-	wrk, err := startProc("worker", o.bin, env, logDir, "worker")
-	if err != nil {
-		return f, err
-	}
-	defer wrk.stop()
-	if err := waitReady(url); err != nil {
-		return f, err
-	}
-	f.rate = 20
-	var p50s, p99s []float64
-	for range o.runs {
-		r, err := loadgen(o.loadgen, "-mode", "ingress", "-url", url, "-secret", secret, "-temporal", srv.Address,
-			"-rate", strconv.FormatFloat(f.rate, 'f', 0, 64), "-d", o.dur.String(), "-wait")
-		if err != nil {
-			return f, err
+	// One more run, after the figures (it adds open workflows, which slow
+	// the server), with the ingress profiled where it did worst: the note
+	// under the table says where its CPU went. It is twice as long as the
+	// others, as the ingress's share of 100 Hz samples is small.
+	worst := o.concs[0]
+	for _, c := range o.concs {
+		if f.ing[c]/f.raw[c] < f.ing[worst]/f.raw[worst] {
+			worst = c
 		}
-		p50s, p99s = append(p50s, r.E2EP50ms), append(p99s, r.E2EP99ms)
 	}
-	f.p50, f.p99 = median(p50s), median(p99s)
-	// Saturate the worker: a burst of starts, then its own drain of the backlog.
-	b, err := loadgen(o.loadgen, "-mode", "ingress", "-url", url, "-secret", secret, "-c", "32", "-d", (2 * o.dur).String())
+	profPath := filepath.Join(logDir, "ingress-"+strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)+".pprof")
+	f.profile, err = profileRun(pprofAddr, profPath, 2*o.dur, func(dur time.Duration) (result, error) {
+		return web("-c", strconv.Itoa(worst), "-d", dur.String())
+	})
 	if err != nil {
 		return f, err
 	}
-	f.burstAccepted, f.burstPS = float64(b.OK), b.PerSec
-	time.Sleep(2 * o.dur)
-	f.workerRSS, f.ingressRSS = wrk.peakRSS(), ing.peakRSS()
-	fmt.Fprintf(os.Stderr, "  e2e p50 %.0fms p99 %.0fms; worker peak RSS %.0f MiB\n", f.p50, f.p99, f.workerRSS)
+	f.profile.conc = worst
+	fmt.Fprintf(os.Stderr, "  profile: %s\n", f.profile)
 	return f, nil
 }
 

@@ -25,6 +25,10 @@ import (
 	"github.com/switchyard/switchyard/workflows"
 )
 
+// waitTimeout bounds -wait for one workflow: a worker that died (or never
+// started) must fail the run, not hang the bench.
+const waitTimeout = time.Minute
+
 // stripeEvent is a payment_intent.succeeded event padded to about size bytes.
 func stripeEvent(id string, size int) []byte {
 	head := fmt.Sprintf(`{"id":%q,"object":"event","type":"payment_intent.succeeded","api_version":"2023-10-16","created":%d,"livemode":false,`+
@@ -72,7 +76,9 @@ func rawSender(o options) (sender, func(), error) {
 		if !o.wait {
 			return false, time.Time{}, nil
 		}
-		err = run.Get(ctx, nil)
+		wctx, cancel := context.WithTimeout(ctx, waitTimeout)
+		defer cancel()
+		err = run.Get(wctx, nil)
 		return false, time.Now(), err
 	}
 	return send, c.Close, nil
@@ -122,7 +128,9 @@ func ingressSender(o options) (sender, func(), error) {
 		if !o.wait {
 			return a.Duplicate, time.Time{}, nil
 		}
-		err = c.GetWorkflow(ctx, a.WorkflowID, a.RunID).Get(ctx, nil)
+		wctx, cancel := context.WithTimeout(ctx, waitTimeout)
+		defer cancel()
+		err = c.GetWorkflow(wctx, a.WorkflowID, a.RunID).Get(wctx, nil)
 		return a.Duplicate, time.Now(), err
 	}
 	closeFn := func() {
