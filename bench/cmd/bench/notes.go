@@ -29,12 +29,12 @@ func (r report) notes(o options) string {
 		for _, c := range o.concs {
 			if ratio := s.ing[c] / s.raw[c]; !(ratio >= minThroughput) {
 				missed = true
-				add("%s, throughput at c=%d: ingress/raw %.2f (%.0f vs %.0f starts/s), target ≥ %.2f.", s.name, c, ratio, s.ing[c], s.raw[c], minThroughput)
+				add("%s, throughput at c=%d: ingress/raw %s (%.0f vs %.0f starts/s), target ≥ %.2f.", s.name, c, ratioBeside(ratio, minThroughput), s.ing[c], s.raw[c], minThroughput)
 			}
 		}
 		if p := s.ingLat[2] / s.rawLat[2]; !(p <= maxP99) {
 			missed = true
-			add("%s, ack p99 at %.0f/s: %.1f ms, %.2f× raw (%.1f ms), target ≤ %.1f×.", s.name, s.rate, s.ingLat[2], p, s.rawLat[2], maxP99)
+			add("%s, ack p99 at %.0f/s: %.1f ms, %s× raw (%.1f ms), target ≤ %.1f×.", s.name, s.rate, s.ingLat[2], ratioBeside(p, maxP99), s.rawLat[2], maxP99)
 		}
 		if d := s.dup / s.uniq; !(d >= minDup) {
 			missed = true

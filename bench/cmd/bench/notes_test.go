@@ -46,3 +46,20 @@ func TestNotesDistrustANoisyHMACFloor(t *testing.T) {
 		t.Errorf("want one note that the floor is noisy:\n%s", got)
 	}
 }
+
+func TestRatioBesideNeverRoundsOntoItsTarget(t *testing.T) {
+	for _, tc := range []struct {
+		r, target float64
+		want      string
+	}{
+		{0.8984, 0.90, "0.898"}, // a miss that two decimals would show as the target
+		{0.9012, 0.90, "0.901"},
+		{0.85, 0.90, "0.85"},
+		{1.4991, 1.5, "1.499"},
+		{1.74, 1.5, "1.74"},
+	} {
+		if got := ratioBeside(tc.r, tc.target); got != tc.want {
+			t.Errorf("ratioBeside(%v, %v) = %q, want %q", tc.r, tc.target, got, tc.want)
+		}
+	}
+}
