@@ -12,6 +12,9 @@ WORKFLOWCHECK_VERSION := v0.6.0
 .PHONY: dev test lint tools build clean bench chaos
 
 ## dev: run Temporal (UI on :8233), the worker and the ingress (:8080) on this machine
+# The same as `go run ./cmd/switchyard dev`, except that Ctrl-C ends cleanly:
+# go run exits 1 when interrupted even after a clean shutdown, so make would
+# print an error. The build also leaves ./bin/switchyard for `trigger`.
 dev: $(BIN)/temporal $(BIN)/stripe-mock build
 	exec $(BIN)/switchyard dev
 
