@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -61,6 +62,66 @@ func TestStripeReconcileStartsMissedEventsOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, month.Clamped)
 	assert.True(t, month.Since.After(time.Now().Add(-30*24*time.Hour)))
+}
+
+// TestStripeReconcileStartsOnlyWhatTheIngressMissed: of six events in the
+// Stripe API's log, three reached the ingress as webhooks and three were
+// missed (the ingress was down). Reconciliation starts exactly the missed
+// three, under the webhook's workflow IDs; the received three dedupe; a
+// second run starts nothing. Every event ends with one execution.
+func TestStripeReconcileStartsOnlyWhatTheIngressMissed(t *testing.T) {
+	ctx := context.Background()
+	run := fmt.Sprintf("rec%d", time.Now().UnixNano())
+	now := time.Now().Unix()
+	var log []map[string]any
+	var received, missed []string
+	for i := range 6 {
+		cus := map[string]any{"id": fmt.Sprintf("cus_%s_%d", run, i), "object": "customer",
+			"email": fmt.Sprintf("%s-%d@example.com", run, i), "name": "Reconciled"}
+		stack.stripe.Put(cus)
+		evt := map[string]any{"id": fmt.Sprintf("evt_%s_%d", run, i), "object": "event", "type": "customer.updated",
+			"api_version": "2023-10-16", "created": now - 600 + int64(i), "livemode": false, "data": map[string]any{"object": cus}}
+		log = append(log, evt)
+		if i%2 == 0 {
+			body, err := json.Marshal(evt)
+			require.NoError(t, err)
+			a := postStripe(t, stack.ingress.URL, body)
+			require.Equal(t, http.StatusOK, a.Status, a.Error)
+			received = append(received, a.WorkflowID)
+		} else {
+			missed = append(missed, "stripe:"+evt["id"].(string))
+		}
+	}
+	for _, wid := range received {
+		require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, wid))
+	}
+	stack.stripe.ServeEvents(log)
+	defer stack.stripe.ServeEvents(nil)
+
+	res, err := reconcile.RunStripe(ctx, stack.client, time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 6, res.Listed)
+	assert.Equal(t, 3, res.Started, "the missed events")
+	assert.Equal(t, 3, res.Duplicates, "the events the webhook delivered")
+	for i, wid := range missed {
+		require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, wid), "missed event %d", i)
+		email := fmt.Sprintf("%s-%d@example.com", run, 2*i+1)
+		found := 0
+		for _, o := range stack.hubspot.Objects("contacts") {
+			if o.Properties["email"] == email {
+				found++
+			}
+		}
+		assert.Equal(t, 1, found, "the missed customer %s reached the CRM once", email)
+	}
+
+	again, err := reconcile.RunStripe(ctx, stack.client, time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 0, again.Started)
+	assert.Equal(t, 6, again.Duplicates)
+	for _, wid := range append(received, missed...) {
+		require.EventuallyWithT(t, func(c *assert.CollectT) { assert.Equal(c, int64(1), executions(t, wid)) }, 20*time.Second, 200*time.Millisecond)
+	}
 }
 
 // TestGitHubReconcileRedeliversMissedDeliveriesOnce: of a hook's deliveries,

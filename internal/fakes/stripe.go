@@ -6,6 +6,8 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +23,7 @@ type Stripe struct {
 	behaviour
 
 	objects map[string]map[string]any // ID → object JSON
+	events  []map[string]any          // GET /v1/events, when set (ServeEvents)
 	proxy   *httputil.ReverseProxy
 }
 
@@ -42,6 +45,86 @@ func (s *Stripe) Put(obj map[string]any) {
 	s.objects[obj["id"].(string)] = obj
 }
 
+// ServeEvents makes GET /v1/events list these events (created[gte],
+// types[], starting_after and limit, newest first, as Stripe does) instead
+// of stripe-mock's one fixture; nil hands the route back to stripe-mock.
+// Each event needs "id", "type" and a numeric "created".
+func (s *Stripe) ServeEvents(events []map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = append([]map[string]any(nil), events...)
+	sort.SliceStable(s.events, func(i, j int) bool { return created(s.events[i]) > created(s.events[j]) })
+	if events == nil {
+		s.events = nil
+	}
+}
+
+func created(e map[string]any) int64 {
+	switch v := e["created"].(type) {
+	case int64:
+		return v
+	case int:
+		return int64(v)
+	case float64:
+		return int64(v)
+	}
+	return 0
+}
+
+// listEvents answers GET /v1/events from the ServeEvents log.
+func (s *Stripe) listEvents(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var since int64
+	if v := q.Get("created[gte]"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]string{"type": "invalid_request_error", "message": "created[gte] must be an integer"}})
+			return
+		}
+		since = n
+	}
+	types := map[string]bool{}
+	for key, vals := range q {
+		if strings.HasPrefix(key, "types[") {
+			for _, v := range vals {
+				types[v] = true
+			}
+		}
+	}
+	limit := 10 // Stripe's default page size
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]string{"type": "invalid_request_error", "message": "limit must be between 1 and 100"}})
+			return
+		}
+		limit = n
+	}
+	after := q.Get("starting_after")
+	var page []map[string]any
+	more := false
+	for _, e := range s.events {
+		if after != "" {
+			if e["id"] == after {
+				after = ""
+			}
+			continue
+		}
+		if created(e) < since || (len(types) > 0 && !types[e["type"].(string)]) {
+			continue
+		}
+		if len(page) == limit {
+			more = true
+			break
+		}
+		page = append(page, e)
+	}
+	if page == nil {
+		page = []map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "url": "/v1/events", "has_more": more, "data": page})
+}
+
 var stripeObjectPath = regexp.MustCompile(`^/v1/(payment_intents|charges|customers|invoices|checkout/sessions)/([^/]+)$`)
 
 func (s *Stripe) serve(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +134,8 @@ func (s *Stripe) serve(w http.ResponseWriter, r *http.Request) {
 	if m != nil && r.Method == http.MethodGet {
 		obj, ok = s.objects[m[2]]
 	}
-	if !ok {
+	listing := s.events != nil && r.Method == http.MethodGet && r.URL.Path == "/v1/events"
+	if !ok && !listing {
 		s.mu.Unlock()
 		s.proxy.ServeHTTP(w, r)
 		return
@@ -68,6 +152,10 @@ func (s *Stripe) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.gate(w, "", reply) {
+		return
+	}
+	if listing {
+		s.listEvents(w, r)
 		return
 	}
 	out := map[string]any{}
