@@ -69,23 +69,11 @@ func (d *downstream) putPayment(suffix string, refunded bool) (pi, ch, cus, emai
 }
 
 func (d *downstream) deals(pi string) []fakes.HubSpotObject {
-	var out []fakes.HubSpotObject
-	for _, o := range d.hubspot.Objects("deals") {
-		if o.Properties["switchyard_external_id"] == pi {
-			out = append(out, o)
-		}
-	}
-	return out
+	return d.hubspot.Where("deals", "switchyard_external_id", pi)
 }
 
 func (d *downstream) contacts(email string) []fakes.HubSpotObject {
-	var out []fakes.HubSpotObject
-	for _, o := range d.hubspot.Objects("contacts") {
-		if o.Properties["email"] == email {
-			out = append(out, o)
-		}
-	}
-	return out
+	return d.hubspot.Where("contacts", "email", email)
 }
 
 // tickets are the CRM tickets whose subject is about ref ("owner/repo#n").

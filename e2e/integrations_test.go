@@ -57,21 +57,11 @@ func TestPaymentReachesCRMAndSlackExactlyOnce(t *testing.T) {
 	assert.True(t, second.Duplicate)
 	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, first.WorkflowID))
 
-	var contacts, deals int
-	for _, c := range stack.hubspot.Objects("contacts") {
-		if c.Properties["email"] == email {
-			contacts++
-		}
-	}
-	for _, d := range stack.hubspot.Objects("deals") {
-		if d.Properties["switchyard_external_id"] == pi {
-			deals++
-			assert.Equal(t, "closedwon", d.Properties["dealstage"])
-			assert.Equal(t, "25.00", d.Properties["amount"])
-		}
-	}
-	assert.Equal(t, 1, contacts, "one contact despite two failed calls and a redelivery")
-	assert.Equal(t, 1, deals, "one deal")
+	assert.Len(t, stack.hubspot.Where("contacts", "email", email), 1, "one contact despite two failed calls and a redelivery")
+	deals := stack.hubspot.Where("deals", "switchyard_external_id", pi)
+	require.Len(t, deals, 1, "one deal")
+	assert.Equal(t, "closedwon", deals[0].Properties["dealstage"])
+	assert.Equal(t, "25.00", deals[0].Properties["amount"])
 	assert.Equal(t, 1, slackMessagesMentioning(pi), "one Slack message")
 }
 
@@ -87,10 +77,8 @@ func TestRefundBeforePaymentEndsRefunded(t *testing.T) {
 	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, waitClosed(t, pay.WorkflowID))
 
 	var stages []string
-	for _, d := range stack.hubspot.Objects("deals") {
-		if d.Properties["switchyard_external_id"] == pi {
-			stages = append(stages, d.Properties["dealstage"])
-		}
+	for _, d := range stack.hubspot.Where("deals", "switchyard_external_id", pi) {
+		stages = append(stages, d.Properties["dealstage"])
 	}
 	assert.Equal(t, []string{"closedlost"}, stages, "one deal, in the refunded stage Stripe reports, not closed-won")
 }

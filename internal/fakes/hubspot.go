@@ -53,12 +53,22 @@ func (h *HubSpot) Objects(objectType string) []HubSpotObject {
 	return out
 }
 
-// Find returns the record of a type whose property has value, if any.
-func (h *HubSpot) Find(objectType, property, value string) (HubSpotObject, bool) {
+// Where returns every record of a type whose property has value: a test
+// that counts them sees a duplicate an upsert should have prevented.
+func (h *HubSpot) Where(objectType, property, value string) []HubSpotObject {
+	var out []HubSpotObject
 	for _, o := range h.Objects(objectType) {
 		if o.Properties[property] == value {
-			return o, true
+			out = append(out, o)
 		}
+	}
+	return out
+}
+
+// Find returns the record of a type whose property has value, if any.
+func (h *HubSpot) Find(objectType, property, value string) (HubSpotObject, bool) {
+	if all := h.Where(objectType, property, value); len(all) > 0 {
+		return all[0], true
 	}
 	return HubSpotObject{}, false
 }
