@@ -110,19 +110,31 @@ func devDefaults(cfg config.Config, lookup config.Lookup) config.Config {
 	if v, ok := lookup("SWITCHYARD_HTTP_ADDR"); !ok || strings.TrimSpace(v) == "" {
 		cfg.HTTPAddr = devHTTPAddr
 	}
-	for _, d := range []struct {
-		dst    *[]string
-		secret string
-	}{
-		{&cfg.StripeWebhookSecrets, devStripeSecret}, {&cfg.GitHubWebhookSecrets, devGitHubSecret},
-		{&cfg.HubSpotClientSecrets, devHubSpotSecret}, {&cfg.SlackSigningSecrets, devSlackSecret},
-		{&cfg.ShopifyClientSecrets, devShopifySecret},
-	} {
+	for _, d := range devSecrets(&cfg) {
 		if len(*d.dst) == 0 {
-			*d.dst = []string{d.secret}
+			*d.dst = []string{d.dev}
 		}
 	}
 	return cfg
+}
+
+// devSecret is one built-in source's webhook secret in dev: its variable,
+// where it lives in cfg, and the default dev supplies when it is unset.
+type devSecret struct {
+	env string
+	dst *[]string
+	dev string
+}
+
+// devSecrets lists them once, for the defaults and for the banner.
+func devSecrets(cfg *config.Config) []devSecret {
+	return []devSecret{
+		{"STRIPE_WEBHOOK_SECRET", &cfg.StripeWebhookSecrets, devStripeSecret},
+		{"GITHUB_WEBHOOK_SECRET", &cfg.GitHubWebhookSecrets, devGitHubSecret},
+		{"HUBSPOT_CLIENT_SECRET", &cfg.HubSpotClientSecrets, devHubSpotSecret},
+		{"SLACK_SIGNING_SECRET", &cfg.SlackSigningSecrets, devSlackSecret},
+		{"SHOPIFY_CLIENT_SECRET", &cfg.ShopifyClientSecrets, devShopifySecret},
+	}
 }
 
 // stripeSetup is how the dev worker reaches Stripe.
@@ -164,15 +176,8 @@ func printBanner(cfg config.Config, srv *devserver.Server, addr string) {
 	}
 	fmt.Fprintf(&b, "  %-10s %s\n\n", "Stripe API", stripeAPI)
 	fmt.Fprintf(&b, "  Dev webhook secrets (override with the environment):\n")
-	for _, kv := range []struct {
-		name    string
-		secrets []string
-	}{
-		{"STRIPE_WEBHOOK_SECRET", cfg.StripeWebhookSecrets}, {"GITHUB_WEBHOOK_SECRET", cfg.GitHubWebhookSecrets},
-		{"HUBSPOT_CLIENT_SECRET", cfg.HubSpotClientSecrets}, {"SLACK_SIGNING_SECRET", cfg.SlackSigningSecrets},
-		{"SHOPIFY_CLIENT_SECRET", cfg.ShopifyClientSecrets},
-	} {
-		fmt.Fprintf(&b, "    %s=%s\n", kv.name, strings.Join(kv.secrets, ","))
+	for _, d := range devSecrets(&cfg) {
+		fmt.Fprintf(&b, "    %s=%s\n", d.env, strings.Join(*d.dst, ","))
 	}
 	fmt.Fprintf(&b, "\n  Try it:    ./bin/switchyard trigger stripe payment_intent.succeeded\n")
 	fmt.Fprintf(&b, "  Data: %s   Ctrl-C stops everything.\n\n", cfg.DataDir)
